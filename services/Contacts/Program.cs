@@ -1,9 +1,16 @@
+using CrmCloud.Contacts;
+using CrmCloud.Contacts.Features.People;
+using CrmCloud.Platform.Data;
+using CrmCloud.Platform.Messaging;
 using CrmCloud.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddServiceDatabase<ContactsDb>("contactsdb");
+builder.AddMessaging<ContactsDb>("contacts");
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapPeople();
 
 return await app.RunServiceAsync(args);

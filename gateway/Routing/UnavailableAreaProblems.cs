@@ -1,0 +1,55 @@
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+
+namespace CrmCloud.Gateway.Routing;
+
+/// <summary>
+/// When a service cannot be reached, YARP answers 502, 503 or 504 with an empty body. This proxy step
+/// turns that into a problem response that names the area, so a caller knows what is down.
+/// </summary>
+internal static partial class UnavailableAreaProblems
+{
+    public static IReverseProxyApplicationBuilder UseUnavailableAreaProblems(this IReverseProxyApplicationBuilder proxy)
+    {
+        var logger = proxy.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UnavailableAreaProblems));
+        proxy.Use(async (context, next) =>
+        {
+            await next(context);
+
+            if (context.Features.Get<IForwarderErrorFeature>() is not { } failure
+                || context.Response.StatusCode < StatusCodes.Status500InternalServerError)
+            {
+                return;
+            }
+
+            var area = context.GetReverseProxyFeature().Route.Config.ClusterId ?? "requested";
+            LogUnavailable(logger, area, failure.Error, failure.Exception);
+            if (context.Response.HasStarted)
+            {
+                return;
+            }
+
+            await Problem(context.Response.StatusCode, area).ExecuteAsync(context);
+        });
+        return proxy;
+    }
+
+    private static IResult Problem(int status, string area) => status switch
+    {
+        StatusCodes.Status504GatewayTimeout => TypedResults.Problem(
+            statusCode: status,
+            title: $"The {area} service did not answer in time.",
+            detail: $"The gateway gave up waiting for the {area} service. Try again shortly."),
+        StatusCodes.Status503ServiceUnavailable => TypedResults.Problem(
+            statusCode: status,
+            title: $"The {area} service is unavailable.",
+            detail: $"No instance of the {area} service is available. Try again shortly."),
+        _ => TypedResults.Problem(
+            statusCode: status,
+            title: $"The {area} service is unavailable.",
+            detail: $"The gateway could not reach the {area} service. Try again shortly."),
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding to the {Area} service failed: {ForwarderError}")]
+    private static partial void LogUnavailable(ILogger logger, string area, ForwarderError forwarderError, Exception? exception);
+}

@@ -1,0 +1,11 @@
+using CrmCloud.Contacts.Features.People;
+using CrmCloud.Platform.Data;
+using CrmCloud.ServiceDefaults.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmCloud.Contacts;
+
+public sealed class ContactsDb(DbContextOptions<ContactsDb> options, TenantContext tenant) : ServiceDb(options, tenant)
+{
+    public DbSet<Person> People => Set<Person>();
+}

@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CrmCloud.Contacts.Features.People;
+
+internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
+{
+    public void Configure(EntityTypeBuilder<Person> person)
+    {
+        person.ToTable("people");
+        person.HasKey(p => p.Id);
+        person.Property(p => p.Id).ValueGeneratedNever();
+        person.Property(p => p.Version).IsConcurrencyToken();
+        person.HasIndex(p => new { p.TenantId, p.Id });
+        person.ComplexProperty(p => p.Details, details =>
+        {
+            details.Property(d => d.FirstName).HasColumnName("first_name").HasMaxLength(PersonRequests.NameLength);
+            details.Property(d => d.LastName).HasColumnName("last_name").HasMaxLength(PersonRequests.NameLength);
+            details.Property(d => d.Email).HasColumnName("email").HasMaxLength(254);
+            details.Property(d => d.Phone).HasColumnName("phone").HasMaxLength(32);
+            details.Property(d => d.JobTitle).HasColumnName("job_title").HasMaxLength(PersonRequests.NameLength);
+        });
+    }
+}

@@ -1,0 +1,170 @@
+using System.Text.Json;
+using CrmCloud.Platform.Api;
+using CrmCloud.Platform.Data;
+using CrmCloud.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmCloud.Contacts.Features.People;
+
+public static class PersonEndpoints
+{
+    private const string Resource = "person";
+
+    public static RouteGroupBuilder MapPeople(this IEndpointRouteBuilder app)
+    {
+        var people = app.MapGroup("/api/v1/people").WithTags("People");
+
+        people.MapPost("/", Create)
+            .RequireScope(Scopes.Write("contacts"))
+            .WithName("CreatePerson")
+            .WithSummary("Create a person")
+            .WithDescription("Creates a person and publishes ContactCreated. An id may be supplied for idempotent imports.")
+            .Accepts<CreatePersonRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        people.MapGet("/{id:guid}", Get)
+            .RequireScope(Scopes.Read("contacts"))
+            .WithName("GetPerson")
+            .WithSummary("Get a person");
+
+        people.MapGet("/", List)
+            .RequireScope(Scopes.Read("contacts"))
+            .WithName("ListPeople")
+            .WithSummary("List people")
+            .WithDescription("People in creation order, a page at a time: pass nextCursor back as cursor.");
+
+        people.MapPatch("/{id:guid}", Update)
+            .RequireScope(Scopes.Write("contacts"))
+            .WithName("UpdatePerson")
+            .WithSummary("Update a person (JSON merge patch)")
+            .WithDescription("Absent fields stay, null clears a field. If-Match with the ETag guards against lost updates (412).")
+            .Accepts<CreatePersonRequest>("application/merge-patch+json", "application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+        people.MapDelete("/{id:guid}", Delete)
+            .RequireScope(Scopes.Write("contacts"))
+            .WithName("DeletePerson")
+            .WithSummary("Delete a person (removed permanently)")
+            .WithDescription("Removes the person and publishes ContactDeleted, so the copies in other services go too.")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+        return people;
+    }
+
+    private static async Task<Results<Created<PersonResponse>, ValidationProblem, ProblemHttpResult>> Create(
+        CreatePersonRequest request, ContactsDb db, TimeProvider time, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        if (request.Validate(errors) is not { } details)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var person = Person.Create(db.Tenant.TenantId, request.Id ?? Ids.New(), details, time.GetUtcNow());
+        db.People.Add(person);
+        db.Publish(person.Created());
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
+        {
+            return ApiProblems.Conflict("The id is taken.", $"A resource with id {person.Id} already exists.");
+        }
+
+        ETags.Write(response, person.Version);
+        return TypedResults.Created($"/api/v1/people/{person.Id}", PersonResponse.From(person));
+    }
+
+    private static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> Get(
+        Guid id, ContactsDb db, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var person = await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (person is null)
+        {
+            return ApiProblems.NotFound(Resource, id);
+        }
+
+        ETags.Write(response, person.Version);
+        return TypedResults.Ok(PersonResponse.From(person));
+    }
+
+    private static async Task<Results<Ok<Page<PersonResponse>>, ValidationProblem>> List(
+        [AsParameters] PageQuery page, ContactsDb db, CancellationToken cancellationToken)
+    {
+        if (page.Validate() is { Count: > 0 } errors)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        return TypedResults.Ok(await page.ReadAsync(db.People.AsNoTracking(), PersonResponse.From, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<PersonResponse>, ValidationProblem, ProblemHttpResult>> Update(
+        Guid id, [FromBody] JsonElement patch, ContactsDb db, TimeProvider time, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (person is null)
+        {
+            return ApiProblems.NotFound(Resource, id);
+        }
+
+        if (!ETags.Matches(request, person.Version))
+        {
+            return ApiProblems.PreconditionFailed(Resource);
+        }
+
+        var errors = new FieldErrors();
+        if (person.Details.ApplyPatch(patch, errors) is not { } details)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        if (person.Change(details, time.GetUtcNow()))
+        {
+            db.Publish(person.Updated());
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return ApiProblems.PreconditionFailed(Resource);
+            }
+        }
+
+        ETags.Write(response, person.Version);
+        return TypedResults.Ok(PersonResponse.From(person));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        Guid id, ContactsDb db, TimeProvider time, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (person is null)
+        {
+            return ApiProblems.NotFound(Resource, id);
+        }
+
+        if (!ETags.Matches(request, person.Version))
+        {
+            return ApiProblems.PreconditionFailed(Resource);
+        }
+
+        db.People.Remove(person);
+        db.Publish(person.Deleted(time.GetUtcNow()));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ApiProblems.PreconditionFailed(Resource);
+        }
+
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using CrmCloud.Platform.Api;
+
+namespace CrmCloud.Contacts.Features.People;
+
+/// <summary>A person to create. <c>id</c> may be supplied by the caller for idempotent imports.</summary>
+public sealed record CreatePersonRequest(
+    Guid? Id,
+    string? FirstName,
+    string? LastName,
+    string? Email,
+    string? Phone,
+    string? JobTitle);
+
+public sealed record PersonResponse(
+    Guid Id,
+    string FirstName,
+    string LastName,
+    string? Email,
+    string? Phone,
+    string? JobTitle,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    long Version)
+{
+    public static PersonResponse From(Person person) => new(
+        person.Id,
+        person.Details.FirstName,
+        person.Details.LastName,
+        person.Details.Email,
+        person.Details.Phone,
+        person.Details.JobTitle,
+        person.CreatedAt,
+        person.UpdatedAt,
+        person.Version);
+}
+
+/// <summary>The rules a person's details follow, on create and on every patch.</summary>
+public static class PersonRequests
+{
+    public const int NameLength = 100;
+
+    private static readonly HashSet<string> Patchable = ["firstName", "lastName", "email", "phone", "jobTitle"];
+
+    public static PersonDetails? Validate(this CreatePersonRequest request, FieldErrors errors)
+    {
+        if (request.Id == Guid.Empty)
+        {
+            errors.Add("id", "The id must not be the empty UUID.");
+        }
+
+        return Validate(request.FirstName, request.LastName, request.Email, request.Phone, request.JobTitle, errors);
+    }
+
+    public static PersonDetails? ApplyPatch(this PersonDetails current, JsonElement body, FieldErrors errors)
+    {
+        var patch = MergePatch.Read(body, Patchable, errors);
+        if (patch is null)
+        {
+            return null;
+        }
+
+        return Validate(
+            patch.Text("firstName", current.FirstName, errors),
+            patch.Text("lastName", current.LastName, errors),
+            patch.Text("email", current.Email, errors),
+            patch.Text("phone", current.Phone, errors),
+            patch.Text("jobTitle", current.JobTitle, errors),
+            errors);
+    }
+
+    private static PersonDetails? Validate(string? firstName, string? lastName, string? email, string? phone, string? jobTitle, FieldErrors errors)
+    {
+        var details = new PersonDetails(
+            errors.Optional("firstName", firstName, NameLength) ?? "",
+            errors.Required("lastName", lastName, NameLength) ?? "",
+            errors.Email("email", email),
+            errors.Phone("phone", phone),
+            errors.Optional("jobTitle", jobTitle, NameLength));
+        return errors.IsEmpty ? details : null;
+    }
+}

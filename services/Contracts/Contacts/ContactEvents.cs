@@ -1,0 +1,35 @@
+namespace CrmCloud.Contracts.Contacts;
+
+/// <summary>
+/// A person as other services need to copy it. <see cref="Version"/> grows with each change of the
+/// person, so a consumer can ignore a fact older than the copy it already has.
+/// </summary>
+public sealed record ContactSnapshot(
+    string FirstName,
+    string LastName,
+    string? Email,
+    string? Phone,
+    string? JobTitle);
+
+/// <summary>A person was created in contacts.</summary>
+public sealed record ContactCreated(
+    string TenantId,
+    Guid PersonId,
+    long Version,
+    ContactSnapshot Contact,
+    DateTimeOffset OccurredAt) : IIntegrationEvent;
+
+/// <summary>A person's details changed in contacts; carries the whole new state.</summary>
+public sealed record ContactUpdated(
+    string TenantId,
+    Guid PersonId,
+    long Version,
+    ContactSnapshot Contact,
+    DateTimeOffset OccurredAt) : IIntegrationEvent;
+
+/// <summary>A person was deleted in contacts; copies elsewhere should go too.</summary>
+public sealed record ContactDeleted(
+    string TenantId,
+    Guid PersonId,
+    long Version,
+    DateTimeOffset OccurredAt) : IIntegrationEvent;

@@ -1,0 +1,47 @@
+using CrmCloud.Platform.Data;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace CrmCloud.Platform.Messaging;
+
+public static class MessagingExtensions
+{
+    public const string ConnectionName = "messaging";
+
+    /// <summary>
+    /// MassTransit over RabbitMQ (<c>ConnectionStrings__messaging</c>) with the service's consumers on
+    /// quorum queues named <c>{service}-{consumer}</c>, retries before a message is parked in its
+    /// <c>_error</c> queue, and the outbox dispatcher for <typeparamref name="TDb"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddMessaging<TDb>(this IHostApplicationBuilder builder, string serviceName)
+        where TDb : ServiceDb
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
+            ?? throw new InvalidOperationException($"The connection string '{ConnectionName}' is not configured (ConnectionStrings__{ConnectionName}).");
+
+        builder.Services.TryAddSingleton<OutboxSignal>();
+        builder.Services.AddHostedService<OutboxDispatcher<TDb>>();
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
+            bus.AddConsumers(typeof(TDb).Assembly);
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                endpoint.UseMessageRetry(retry => retry.Intervals(100, 500, 2_000, 5_000));
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.SetQuorumQueue();
+                }
+            });
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(new Uri(connectionString));
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,103 @@
+using CrmCloud.Platform.Data;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CrmCloud.Platform.Messaging;
+
+/// <summary>
+/// Publishes outbox rows in order and marks each sent once the broker has confirmed it. A row is
+/// retried until it is confirmed, so a broker outage delays events and loses none. Rows are claimed
+/// with <c>FOR UPDATE SKIP LOCKED</c>, so several instances of a service share the work.
+/// </summary>
+public sealed partial class OutboxDispatcher<TDb>(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    OutboxSignal signal,
+    TimeProvider time,
+    ILogger<OutboxDispatcher<TDb>> logger) : BackgroundService
+    where TDb : ServiceDb
+{
+    public const int BatchSize = 100;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = PollInterval;
+            try
+            {
+                var published = await DispatchBatchAsync(stoppingToken);
+                failures = 0;
+                if (published == BatchSize)
+                {
+                    continue;
+                }
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                failures++;
+                wait = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures, 10))));
+                LogDispatchFailed(logger, exception, failures, wait);
+            }
+
+            try
+            {
+                await signal.WaitAsync(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Publishes one batch of unsent rows; returns how many were confirmed.</summary>
+    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDb>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var batch = await db.OutboxMessages
+            .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
+            .ToListAsync(cancellationToken);
+
+        var published = 0;
+        Exception? failure = null;
+        foreach (var message in batch)
+        {
+            try
+            {
+                await bus.Publish(message.Deserialize(), message.ResolveType(), context => context.MessageId = message.MessageId, cancellationToken);
+                message.MarkSent(time.GetUtcNow());
+                published++;
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Keep the order: nothing after a failed row goes out before it.
+                message.MarkFailed(exception.Message);
+                failure = exception;
+                break;
+            }
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        if (failure is not null)
+        {
+            throw new OutboxDispatchException("Publishing an outbox message failed; it will be retried.", failure);
+        }
+
+        return published;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed {Failures} time(s) in a row; retrying in {Wait}")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception, int failures, TimeSpan wait);
+}
+
+public sealed class OutboxDispatchException(string message, Exception inner) : Exception(message, inner);
