@@ -1,0 +1,7 @@
+using CrmCloud.Billing.Features.BillingAccounts;
+using CrmCloud.Platform.Contacts;
+
+namespace CrmCloud.Billing.Consumers;
+
+/// <summary>Keeps each BillingAccount in step with the person in contacts.</summary>
+public sealed class ContactChangedConsumer(BillingDb db, TimeProvider time) : ContactCopyConsumer<BillingDb, BillingAccount>(db, time);

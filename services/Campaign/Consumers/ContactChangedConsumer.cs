@@ -1,0 +1,7 @@
+using CrmCloud.Campaign.Features.Audience;
+using CrmCloud.Platform.Contacts;
+
+namespace CrmCloud.Campaign.Consumers;
+
+/// <summary>Keeps each AudienceMember in step with the person in contacts.</summary>
+public sealed class ContactChangedConsumer(CampaignDb db, TimeProvider time) : ContactCopyConsumer<CampaignDb, AudienceMember>(db, time);

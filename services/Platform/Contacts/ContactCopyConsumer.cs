@@ -1,0 +1,43 @@
+using CrmCloud.Contracts.Contacts;
+using CrmCloud.Platform.Data;
+using CrmCloud.Platform.Messaging;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmCloud.Platform.Contacts;
+
+/// <summary>
+/// Keeps a service's <typeparamref name="TCopy"/> in step with contacts: exactly once per message
+/// through the inbox, and in contacts' version order whatever order the events arrive in.
+/// </summary>
+public abstract class ContactCopyConsumer<TDb, TCopy>(TDb db, TimeProvider time) :
+    IConsumer<ContactCreated>,
+    IConsumer<ContactUpdated>,
+    IConsumer<ContactDeleted>
+    where TDb : ServiceDb
+    where TCopy : ContactCopy, new()
+{
+    private string Name => GetType().Name;
+
+    public Task Consume(ConsumeContext<ContactCreated> context) =>
+        db.HandleOnceAsync(context, Name, (message, token) => ApplyAsync(message.PersonId, message.Version, message.Contact, token));
+
+    public Task Consume(ConsumeContext<ContactUpdated> context) =>
+        db.HandleOnceAsync(context, Name, (message, token) => ApplyAsync(message.PersonId, message.Version, message.Contact, token));
+
+    public Task Consume(ConsumeContext<ContactDeleted> context) =>
+        db.HandleOnceAsync(context, Name, (message, token) => ApplyAsync(message.PersonId, message.Version, null, token));
+
+    private async Task ApplyAsync(Guid personId, long version, ContactSnapshot? contact, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var copy = await db.Set<TCopy>().FirstOrDefaultAsync(c => c.PersonId == personId, cancellationToken);
+        if (copy is null)
+        {
+            copy = ContactCopy.New<TCopy>(db.Tenant.TenantId, personId, now);
+            db.Add(copy);
+        }
+
+        copy.Apply(version, contact, now);
+    }
+}

@@ -1,0 +1,7 @@
+using CrmCloud.Sales.Features.Customers;
+using CrmCloud.Platform.Contacts;
+
+namespace CrmCloud.Sales.Consumers;
+
+/// <summary>Keeps each Customer in step with the person in contacts.</summary>
+public sealed class ContactChangedConsumer(SalesDb db, TimeProvider time) : ContactCopyConsumer<SalesDb, Customer>(db, time);
