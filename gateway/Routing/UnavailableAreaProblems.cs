@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -23,7 +24,8 @@ internal static partial class UnavailableAreaProblems
             }
 
             var area = context.GetReverseProxyFeature().Route.Config.ClusterId ?? "requested";
-            LogUnavailable(logger, area, failure.Error, failure.Exception);
+            // YARP has logged the exception already; this names the area for whoever watches the gateway.
+            LogUnavailable(logger, area, failure.Error);
             if (context.Response.HasStarted)
             {
                 return;
@@ -34,22 +36,23 @@ internal static partial class UnavailableAreaProblems
         return proxy;
     }
 
-    private static IResult Problem(int status, string area) => status switch
+    private static ProblemHttpResult Problem(int status, string area)
     {
-        StatusCodes.Status504GatewayTimeout => TypedResults.Problem(
-            statusCode: status,
-            title: $"The {area} service did not answer in time.",
-            detail: $"The gateway gave up waiting for the {area} service. Try again shortly."),
-        StatusCodes.Status503ServiceUnavailable => TypedResults.Problem(
-            statusCode: status,
-            title: $"The {area} service is unavailable.",
-            detail: $"No instance of the {area} service is available. Try again shortly."),
-        _ => TypedResults.Problem(
-            statusCode: status,
-            title: $"The {area} service is unavailable.",
-            detail: $"The gateway could not reach the {area} service. Try again shortly."),
-    };
+        var (title, detail) = status switch
+        {
+            StatusCodes.Status504GatewayTimeout => (
+                $"The {area} service did not answer in time.",
+                $"The gateway gave up waiting for the {area} service. Try again shortly."),
+            StatusCodes.Status503ServiceUnavailable => (
+                $"The {area} service is unavailable.",
+                $"No instance of the {area} service is available. Try again shortly."),
+            _ => (
+                $"The {area} service is unavailable.",
+                $"The gateway could not reach the {area} service. Try again shortly."),
+        };
+        return TypedResults.Problem(statusCode: status, title: title, detail: detail);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding to the {Area} service failed: {ForwarderError}")]
-    private static partial void LogUnavailable(ILogger logger, string area, ForwarderError forwarderError, Exception? exception);
+    private static partial void LogUnavailable(ILogger logger, string area, ForwarderError forwarderError);
 }

@@ -51,6 +51,11 @@ public sealed record PageQuery(int? Limit, string? Cursor)
 
     private static Guid? DecodeCursor(string cursor)
     {
+        if (!Base64Url.IsValid(cursor, out var length) || length != 16)
+        {
+            return null;
+        }
+
         Span<byte> bytes = stackalloc byte[16];
         return Base64Url.TryDecodeFromChars(cursor, bytes, out var written) && written == 16
             ? new Guid(bytes, bigEndian: true)

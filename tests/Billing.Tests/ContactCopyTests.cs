@@ -1,0 +1,80 @@
+using CrmCloud.Contracts.Contacts;
+using CrmCloud.TestInfrastructure;
+using Xunit;
+
+namespace CrmCloud.Billing.Tests;
+
+public sealed class ContactCopyTests(BillingApi api) : IClassFixture<BillingApi>
+{
+    private readonly string _tenant = $"tenant-{Guid.NewGuid():N}";
+    private readonly Guid _person = Guid.CreateVersion7();
+
+    [Fact]
+    public async Task A_contact_event_creates_the_billing_account()
+    {
+        var messageId = Guid.NewGuid();
+        await api.DeliverAsync(new ContactCreated(_tenant, _person, 1, BillingApi.Contact("Byron", "ada@example.com"), DateTimeOffset.UtcNow), messageId);
+        await api.WaitUntilConsumedAsync(messageId, 1);
+
+        var account = Assert.Single(await api.AccountsAsync(_tenant, _person));
+        Assert.Equal("Ada Byron", account.GetProperty("billingName").GetString());
+        Assert.Equal("ada@example.com", account.GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task A_redelivered_event_has_no_second_effect()
+    {
+        var messageId = Guid.NewGuid();
+        var created = new ContactCreated(_tenant, _person, 1, BillingApi.Contact("Once"), DateTimeOffset.UtcNow);
+        await api.DeliverAsync(created, messageId);
+        await api.DeliverAsync(created, messageId);
+        // Same message id, other content: only the inbox can tell that this one was handled already.
+        await api.DeliverAsync(new ContactUpdated(_tenant, _person, 2, BillingApi.Contact("Twice"), DateTimeOffset.UtcNow), messageId);
+        await api.WaitUntilConsumedAsync(messageId, 3);
+
+        var account = Assert.Single(await api.AccountsAsync(_tenant, _person));
+        Assert.Equal("Ada Once", account.GetProperty("billingName").GetString());
+        Assert.Equal(1, account.GetProperty("version").GetInt64());
+        Assert.Equal(1, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM inbox_messages WHERE message_id = $1", messageId));
+    }
+
+    [Fact]
+    public async Task An_older_event_arriving_late_does_not_undo_a_newer_one()
+    {
+        var updated = Guid.NewGuid();
+        var created = Guid.NewGuid();
+        await api.DeliverAsync(new ContactUpdated(_tenant, _person, 2, BillingApi.Contact("Newer"), DateTimeOffset.UtcNow), updated);
+        await api.WaitUntilConsumedAsync(updated, 1);
+        await api.DeliverAsync(new ContactCreated(_tenant, _person, 1, BillingApi.Contact("Older"), DateTimeOffset.UtcNow), created);
+        await api.WaitUntilConsumedAsync(created, 1);
+
+        var account = Assert.Single(await api.AccountsAsync(_tenant, _person));
+        Assert.Equal("Ada Newer", account.GetProperty("billingName").GetString());
+    }
+
+    [Fact]
+    public async Task A_deleted_contact_leaves_no_account_in_the_list_and_cannot_be_revived()
+    {
+        var ids = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+        await api.DeliverAsync(new ContactCreated(_tenant, _person, 1, BillingApi.Contact("Gone"), DateTimeOffset.UtcNow), ids[0]);
+        await api.WaitUntilConsumedAsync(ids[0], 1);
+        await api.DeliverAsync(new ContactDeleted(_tenant, _person, 3, DateTimeOffset.UtcNow), ids[1]);
+        await api.WaitUntilConsumedAsync(ids[1], 1);
+        await api.DeliverAsync(new ContactUpdated(_tenant, _person, 2, BillingApi.Contact("Revived"), DateTimeOffset.UtcNow), ids[2]);
+        await api.WaitUntilConsumedAsync(ids[2], 1);
+
+        Assert.Empty(await api.AccountsAsync(_tenant, _person));
+        Assert.Equal(0, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM billing_accounts WHERE person_id = $1 AND billing_name <> ''", _person));
+    }
+
+    [Fact]
+    public async Task Another_tenant_cannot_see_the_account()
+    {
+        var messageId = Guid.NewGuid();
+        await api.DeliverAsync(new ContactCreated(_tenant, _person, 1, BillingApi.Contact("Mine"), DateTimeOffset.UtcNow), messageId);
+        await api.WaitUntilConsumedAsync(messageId, 1);
+
+        Assert.Single(await api.AccountsAsync(_tenant, _person));
+        Assert.Empty(await api.AccountsAsync($"tenant-{Guid.NewGuid():N}", _person));
+    }
+}

@@ -1,0 +1,27 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using CrmCloud.TestInfrastructure;
+using Xunit;
+
+[assembly: AssemblyFixture(typeof(ServersFixture))]
+
+namespace CrmCloud.Contacts.Tests;
+
+/// <summary>The contacts service on its own database and virtual host, shared by one test class.</summary>
+public sealed class ContactsApi(ServersFixture servers) : ServiceFactory<Program>(servers.Servers, "contactsdb")
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>A tenant no other test uses, so tests sharing the database never see each other's data.</summary>
+    public static string NewTenant() => $"tenant-{Guid.NewGuid():N}";
+
+    public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>(Json);
+
+    public static async Task<JsonElement> CreatePersonAsync(HttpClient client, object person)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/people", person);
+        response.EnsureSuccessStatusCode();
+        return await ReadJsonAsync(response);
+    }
+}
