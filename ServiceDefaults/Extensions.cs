@@ -62,6 +62,7 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseCrmProblemDetails();
+        app.UseRequestBodyLimit(MaxRequestBodyBytes);
         app.UseAuthentication();
         app.UseTenancy();
         app.UseAuthorization();

@@ -11,7 +11,7 @@ using Xunit;
 namespace CrmCloud.Billing.Tests;
 
 /// <summary>The billing service on its own database and virtual host, with a bus to deliver contact events.</summary>
-public sealed class BillingApi(ServersFixture servers) : ServiceFactory<Program>(servers.Servers, "billingdb")
+public sealed class BillingApi(ServersFixture servers) : ServiceFactory<BillingDb>(servers.Servers, "billingdb")
 {
     public ConsumeCounter Consumed { get; } = new();
 

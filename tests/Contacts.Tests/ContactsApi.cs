@@ -8,7 +8,7 @@ using Xunit;
 namespace CrmCloud.Contacts.Tests;
 
 /// <summary>The contacts service on its own database and virtual host, shared by one test class.</summary>
-public sealed class ContactsApi(ServersFixture servers) : ServiceFactory<Program>(servers.Servers, "contactsdb")
+public sealed class ContactsApi(ServersFixture servers) : ServiceFactory<ContactsDb>(servers.Servers, "contactsdb")
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -11,11 +11,11 @@ internal sealed class ContainerServers(PostgreSqlContainer postgres, RabbitMqCon
 
     public override string RedisConnectionString => redis.GetConnectionString();
 
-    public static async Task<TestServers> StartAsync(CancellationToken cancellationToken)
+    public static async Task<TestServers> StartContainersAsync(CancellationToken cancellationToken)
     {
-        var postgres = new PostgreSqlBuilder().WithImage("postgres:15").Build();
-        var rabbit = new RabbitMqBuilder().WithImage("rabbitmq:3.10-management").Build();
-        var redis = new RedisBuilder().WithImage("redis:7.0").Build();
+        var postgres = new PostgreSqlBuilder("postgres:15").Build();
+        var rabbit = new RabbitMqBuilder("rabbitmq:3.10-management").Build();
+        var redis = new RedisBuilder("redis:7.0").Build();
         await Task.WhenAll(
             postgres.StartAsync(cancellationToken),
             rabbit.StartAsync(cancellationToken),

@@ -9,7 +9,7 @@ using Xunit;
 namespace CrmCloud.TestInfrastructure;
 
 /// <summary>
-/// One service, in-process, on its own fresh database and RabbitMQ virtual host, configured exactly
+/// One service (named by any type of its assembly), in-process, on its own fresh database and RabbitMQ virtual host, configured exactly
 /// as the orchestrator configures it (<c>ConnectionStrings__*</c>, the development signing key).
 /// Migrations run through the service's own migrate step before the first request.
 /// </summary>
@@ -30,6 +30,8 @@ public class ServiceFactory<TProgram>(TestServers servers, string databaseName) 
         _settings["ConnectionStrings:messaging"] = await servers.CreateVirtualHostAsync($"test-{_runId}");
         _settings["ConnectionStrings:cache"] = servers.RedisConnectionString;
         _settings["Authentication:DevelopmentSigningKey"] = SigningKey;
+        // Failures print the test's own messages; the service's request logs would bury them.
+        _settings["Logging:LogLevel:Default"] = "Warning";
 
         await using var scope = Services.CreateAsyncScope();
         foreach (var step in scope.ServiceProvider.GetServices<IMigrationStep>())

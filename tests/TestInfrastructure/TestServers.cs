@@ -41,7 +41,7 @@ public abstract class TestServers : IAsyncDisposable
             _ => DockerEngine.IsReachable(),
         };
         return useContainers
-            ? await ContainerServers.StartAsync(cancellationToken)
-            : await LocalServers.StartAsync(cancellationToken);
+            ? await ContainerServers.StartContainersAsync(cancellationToken)
+            : await LocalServers.StartLocalAsync(cancellationToken);
     }
 }
