@@ -20,6 +20,8 @@ public static class Telemetry
     /// </summary>
     public static IHostApplicationBuilder AddCrmTelemetry(this IHostApplicationBuilder builder)
     {
+        // Every outbox poll runs a command: logged at information, they would drown everything else.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;

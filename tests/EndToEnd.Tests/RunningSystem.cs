@@ -35,7 +35,7 @@ public sealed class RunningSystem : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _appHost = Start("up", $"--StateDirectory={_stateDirectory}", "--Gateway:Port=0", "--Ports:Infrastructure=0");
+        _appHost = Start("up", $"--StateDirectory={_stateDirectory}", "--FreePorts=true");
         _appHost.OutputDataReceived += (_, line) => Observe(line.Data);
         _appHost.ErrorDataReceived += (_, line) => Observe(line.Data);
         _appHost.BeginOutputReadLine();

@@ -18,8 +18,29 @@ internal sealed class LocalServers(string stateDirectory, LocalPostgres postgres
         var postgres = LocalPostgres.StartAsync(stateDirectory, persistent: false, cancellationToken: cancellationToken);
         var rabbit = LocalRabbitMq.StartAsync(stateDirectory, cancellationToken: cancellationToken);
         var redis = LocalRedis.StartAsync(stateDirectory, persistent: false, cancellationToken: cancellationToken);
-        await Task.WhenAll(postgres, rabbit, redis);
+        try
+        {
+            await Task.WhenAll(postgres, rabbit, redis);
+        }
+        catch
+        {
+            // Stop whichever did start, so a failed start leaves no server behind.
+            await StopIfStartedAsync(postgres);
+            await StopIfStartedAsync(rabbit);
+            await StopIfStartedAsync(redis);
+            throw;
+        }
+
         return new LocalServers(stateDirectory, await postgres, await rabbit, await redis);
+    }
+
+    private static async Task StopIfStartedAsync<T>(Task<T> start)
+        where T : IAsyncDisposable
+    {
+        if (start.IsCompletedSuccessfully)
+        {
+            await start.Result.DisposeAsync();
+        }
     }
 
     public override async Task<string> CreateVirtualHostAsync(string name, CancellationToken cancellationToken = default)

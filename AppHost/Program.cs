@@ -1,0 +1,33 @@
+using CrmCloud.AppHost.Hosting;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var postgres = builder.AddPostgres("postgres");
+var messaging = builder.AddRabbitMQ("messaging").WithManagementPlugin();
+var cache = builder.AddRedis("cache");
+
+// A business service: its own database, the broker for events, migrations before it starts.
+IResourceBuilder<ProjectResource> AddService(string name, string projectPath) =>
+    builder.AddProject(name, projectPath)
+        .WithReference(postgres.AddDatabase($"{name}db", name)).WaitFor(postgres)
+        .WithReference(messaging).WaitFor(messaging)
+        .WithMigrations();
+
+var contacts = AddService("contacts", "../services/Contacts/Contacts.csproj");
+var sales = AddService("sales", "../services/Sales/Sales.csproj");
+var campaign = AddService("campaign", "../services/Campaign/Campaign.csproj");
+var support = AddService("support", "../services/Support/Support.csproj");
+var billing = AddService("billing", "../services/Billing/Billing.csproj");
+
+builder.AddProject("gateway", "../gateway/Gateway.csproj")
+    .WithReference(contacts).WaitFor(contacts)
+    .WithReference(sales).WaitFor(sales)
+    .WithReference(campaign).WaitFor(campaign)
+    .WithReference(support).WaitFor(support)
+    .WithReference(billing).WaitFor(billing)
+    .WithReference(cache).WaitFor(cache)
+    .WithHttpEndpoint(port: 8080)
+    .WithExternalHttpEndpoints()
+    .WithUrl("/docs", "API reference");
+
+await builder.Build().RunAsync();
