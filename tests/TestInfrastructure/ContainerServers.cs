@@ -31,6 +31,9 @@ internal sealed class ContainerServers(PostgreSqlContainer postgres, RabbitMqCon
         return uri.Uri.ToString();
     }
 
+    public override async Task DeleteVirtualHostAsync(string name, CancellationToken cancellationToken = default) =>
+        await rabbit.ExecAsync(["rabbitmqctl", "delete_vhost", name], cancellationToken);
+
     public override async ValueTask DisposeAsync()
     {
         await postgres.DisposeAsync();

@@ -49,6 +49,9 @@ internal sealed class LocalServers(string stateDirectory, LocalPostgres postgres
         return rabbit.ConnectionStringFor(name);
     }
 
+    public override Task DeleteVirtualHostAsync(string name, CancellationToken cancellationToken = default) =>
+        rabbit.DeleteVirtualHostAsync(name, cancellationToken);
+
     public override async ValueTask DisposeAsync()
     {
         await redis.DisposeAsync();

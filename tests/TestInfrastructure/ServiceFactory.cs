@@ -23,11 +23,16 @@ public class ServiceFactory<TProgram>(TestServers servers, string databaseName) 
 
     public string DatabaseConnectionString { get; private set; } = "";
 
+    /// <summary>The RabbitMQ virtual host this service's bus lives in.</summary>
+    public string VirtualHost => $"test-{_runId}";
+
+    public TestServers Servers => servers;
+
     public virtual async ValueTask InitializeAsync()
     {
         DatabaseConnectionString = await servers.CreateDatabaseAsync($"{databaseName}_{_runId}");
         _settings[$"ConnectionStrings:{databaseName}"] = DatabaseConnectionString;
-        _settings["ConnectionStrings:messaging"] = await servers.CreateVirtualHostAsync($"test-{_runId}");
+        _settings["ConnectionStrings:messaging"] = await servers.CreateVirtualHostAsync(VirtualHost);
         _settings["ConnectionStrings:cache"] = servers.RedisConnectionString;
         _settings["Authentication:DevelopmentSigningKey"] = SigningKey;
         // Failures print the test's own messages; the service's request logs would bury them.

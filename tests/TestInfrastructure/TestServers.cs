@@ -25,6 +25,9 @@ public abstract class TestServers : IAsyncDisposable
     /// <summary>Creates a fresh virtual host and returns the AMQP URI that names it.</summary>
     public abstract Task<string> CreateVirtualHostAsync(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes a virtual host and closes its connections: a broker outage for whoever uses it.</summary>
+    public abstract Task DeleteVirtualHostAsync(string name, CancellationToken cancellationToken = default);
+
     public abstract ValueTask DisposeAsync();
 
     /// <summary>

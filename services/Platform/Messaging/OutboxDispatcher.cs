@@ -24,6 +24,12 @@ public sealed partial class OutboxDispatcher<TDb>(
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A publish waits for the broker's confirm while the bus reconnects; past this it counts as failed,
+    /// so an outage shows in the row's attempts and never holds the claimed rows indefinitely.
+    /// </summary>
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
@@ -73,7 +79,9 @@ public sealed partial class OutboxDispatcher<TDb>(
         {
             try
             {
-                await bus.Publish(message.Deserialize(), message.ResolveType(), context => context.MessageId = message.MessageId, cancellationToken);
+                using var publishing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                publishing.CancelAfter(PublishTimeout);
+                await bus.Publish(message.Deserialize(), message.ResolveType(), context => context.MessageId = message.MessageId, publishing.Token);
                 message.MarkSent(time.GetUtcNow());
                 published++;
             }
