@@ -22,6 +22,8 @@ public static class Telemetry
     {
         // Every outbox poll runs a command: logged at information, they would drown everything else.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+        // Request logs name URLs, which may carry personal data in query strings; traces keep the timings.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;

@@ -25,6 +25,7 @@ public sealed class PeopleTests(ContactsApi api) : IClassFixture<ContactsApi>
         Assert.Equal("ada@example.com", person.GetProperty("email").GetString());
         Assert.Equal(1, person.GetProperty("version").GetInt64());
         Assert.Equal(7, id.Version);
+        Assert.EndsWith("Z", person.GetProperty("createdAt").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
