@@ -26,19 +26,75 @@ public sealed class SystemTests(RunningSystem system)
     }
 
     [Fact]
+    public async Task An_unknown_resource_is_a_404_problem_from_the_gateway()
+    {
+        using var client = await system.ClientForAsync($"e2e-{Guid.NewGuid():N}");
+
+        var response = await client.GetAsync("/api/v1/widgets", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Each_service_publishes_its_openapi_document_through_the_gateway()
+    {
+        using var anonymous = new HttpClient { BaseAddress = system.Gateway };
+
+        foreach (var area in new[] { "contacts", "sales", "campaign", "support", "billing" })
+        {
+            var document = await anonymous.GetFromJsonAsync<JsonElement>($"/openapi/{area}.json", TestContext.Current.CancellationToken);
+            Assert.True(document.GetProperty("paths").EnumerateObject().Any(), $"The {area} document lists no paths.");
+        }
+    }
+
+    [Fact]
     public async Task A_person_created_through_the_gateway_reaches_every_other_service()
     {
         using var client = await system.ClientForAsync($"e2e-{Guid.NewGuid():N}");
 
-        var created = await client.PostAsJsonAsync("/api/v1/people", new { firstName = "Katherine", lastName = "Johnson", email = "katherine@example.com" }, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var personId = (await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+        var personId = await CreatePersonAsync(client, """{ "firstName": "Katherine", "lastName": "Johnson", "email": "katherine@example.com" }""");
 
         await Task.WhenAll(
             CopyAppearsAsync(client, "customers", personId, "name", "Katherine Johnson"),
             CopyAppearsAsync(client, "audience-members", personId, "email", "katherine@example.com"),
             CopyAppearsAsync(client, "requesters", personId, "name", "Katherine Johnson"),
             CopyAppearsAsync(client, "billing-accounts", personId, "billingName", "Katherine Johnson"));
+    }
+
+    [Fact]
+    public async Task A_change_to_a_person_reaches_every_other_service()
+    {
+        using var client = await system.ClientForAsync($"e2e-{Guid.NewGuid():N}");
+        var personId = await CreatePersonAsync(client, """{ "firstName": "Dorothy", "lastName": "Vaughan" }""");
+        await CopyAppearsAsync(client, "billing-accounts", personId, "billingName", "Dorothy Vaughan");
+
+        using var patch = new StringContent("""{ "lastName": "Johnson Vaughan", "email": "dorothy@example.com" }""", Encoding.UTF8, "application/merge-patch+json");
+        var patched = await client.PatchAsync($"/api/v1/people/{personId}", patch, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        await Task.WhenAll(
+            CopyAppearsAsync(client, "customers", personId, "name", "Dorothy Johnson Vaughan"),
+            CopyAppearsAsync(client, "audience-members", personId, "email", "dorothy@example.com"),
+            CopyAppearsAsync(client, "requesters", personId, "email", "dorothy@example.com"),
+            CopyAppearsAsync(client, "billing-accounts", personId, "billingName", "Dorothy Johnson Vaughan"));
+    }
+
+    [Fact]
+    public async Task A_deleted_person_leaves_every_other_service()
+    {
+        using var client = await system.ClientForAsync($"e2e-{Guid.NewGuid():N}");
+        var personId = await CreatePersonAsync(client, """{ "firstName": "Mary", "lastName": "Jackson" }""");
+        await CopyAppearsAsync(client, "requesters", personId, "name", "Mary Jackson");
+
+        var deleted = await client.DeleteAsync($"/api/v1/people/{personId}", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        await Task.WhenAll(
+            CopyIsGoneAsync(client, "customers", personId),
+            CopyIsGoneAsync(client, "audience-members", personId),
+            CopyIsGoneAsync(client, "requesters", personId),
+            CopyIsGoneAsync(client, "billing-accounts", personId));
     }
 
     [Fact]
@@ -65,6 +121,20 @@ public sealed class SystemTests(RunningSystem system)
         request.Headers.Add("Idempotency-Key", key);
         return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
+
+    private static async Task<Guid> CreatePersonAsync(HttpClient client, string json)
+    {
+        using var body = new StringContent(json, Encoding.UTF8, "application/json");
+        var created = await client.PostAsync("/api/v1/people", body, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+    }
+
+    private static Task CopyIsGoneAsync(HttpClient client, string resource, Guid personId) =>
+        Eventually.Until(
+            async () => (await client.GetFromJsonAsync<JsonElement>($"/api/v1/{resource}?personId={personId}")).GetProperty("items").GetArrayLength() == 0,
+            Propagation,
+            $"the person to leave {resource}");
 
     private static Task CopyAppearsAsync(HttpClient client, string resource, Guid personId, string field, string expected) =>
         Eventually.Until(
