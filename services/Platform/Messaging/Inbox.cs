@@ -30,7 +30,7 @@ public static class Inbox
         var claimed = await db.Database.ExecuteSqlAsync(
             $"""
             INSERT INTO inbox_messages (message_id, consumer, message_type, tenant_id, handled_at)
-            VALUES ({messageId}, {consumer}, {typeof(TMessage).Name}, {message.TenantId}, {DateTimeOffset.UtcNow})
+            VALUES ({messageId}, {consumer}, {typeof(TMessage).Name}, {message.TenantId}, now())
             ON CONFLICT DO NOTHING
             """,
             cancellationToken);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CrmCloud.Contracts;
+using CrmCloud.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -39,7 +40,7 @@ public sealed class OutboxMessage
     public static OutboxMessage For<TEvent>(TEvent integrationEvent)
         where TEvent : class, IIntegrationEvent => new()
         {
-            MessageId = Guid.CreateVersion7(),
+            MessageId = Ids.New(),
             TenantId = integrationEvent.TenantId,
             MessageType = typeof(TEvent).FullName!,
             Payload = JsonSerializer.Serialize(integrationEvent, JsonSerializerOptions.Web),
