@@ -1,3 +1,4 @@
+using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Platform.Data;
 using CrmCloud.ServiceDefaults.Tenancy;
@@ -8,4 +9,6 @@ namespace CrmCloud.Contacts;
 public sealed class ContactsDb(DbContextOptions<ContactsDb> options, TenantContext tenant) : ServiceDb(options, tenant)
 {
     public DbSet<Person> People => Set<Person>();
+
+    public DbSet<Company> Companies => Set<Company>();
 }

@@ -1,4 +1,5 @@
 using CrmCloud.Contacts;
+using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Platform.Data;
 using CrmCloud.Platform.Messaging;
@@ -12,5 +13,6 @@ builder.AddMessaging<ContactsDb>("contacts");
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapPeople();
+app.MapCompanies();
 
 return await app.RunServiceAsync(args);

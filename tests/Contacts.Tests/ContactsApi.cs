@@ -24,4 +24,27 @@ public sealed class ContactsApi(ServersFixture servers) : ServiceFactory<Contact
         response.EnsureSuccessStatusCode();
         return await ReadJsonAsync(response);
     }
+
+    public static async Task<JsonElement> CreateCompanyAsync(HttpClient client, object company)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/companies", company);
+        response.EnsureSuccessStatusCode();
+        return await ReadJsonAsync(response);
+    }
+
+    /// <summary>Sends a JSON merge patch, with <c>If-Match</c> when <paramref name="ifMatch"/> is given.</summary>
+    public static async Task<HttpResponseMessage> PatchAsync(
+        HttpClient client, string path, string json, string contentType = "application/merge-patch+json", string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Patch, path)
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, contentType),
+        };
+        if (ifMatch is not null)
+        {
+            request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(ifMatch));
+        }
+
+        return await client.SendAsync(request);
+    }
 }

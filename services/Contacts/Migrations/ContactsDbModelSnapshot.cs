@@ -23,6 +23,94 @@ namespace CrmCloud.Contacts.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("CrmCloud.Contacts.Features.Companies.Company", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Details", "CrmCloud.Contacts.Features.Companies.Company.Details#CompanyDetails", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Address")
+                                .HasColumnType("jsonb")
+                                .HasColumnName("address");
+
+                            b1.Property<string>("Domain")
+                                .HasMaxLength(253)
+                                .HasColumnType("character varying(253)")
+                                .HasColumnName("domain");
+
+                            b1.Property<string>("Industry")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("industry");
+
+                            b1.Property<string>("Name")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("name");
+
+                            b1.Property<string>("OwnerId")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("owner_id");
+
+                            b1.Property<Guid?>("ParentCompanyId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("parent_company_id");
+
+                            b1.Property<string>("Phone")
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)")
+                                .HasColumnName("phone");
+
+                            b1.Property<string>("Relationship")
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)")
+                                .HasColumnName("relationship");
+
+                            b1.Property<string>("Size")
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)")
+                                .HasColumnName("size");
+
+                            b1.PrimitiveCollection<string[]>("Tags")
+                                .IsRequired()
+                                .HasColumnType("text[]")
+                                .HasColumnName("tags");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_companies");
+
+                    b.HasIndex("TenantId", "Id")
+                        .HasDatabaseName("ix_companies_tenant_id_id");
+
+                    b.ToTable("companies", (string)null);
+                });
+
             modelBuilder.Entity("CrmCloud.Contacts.Features.People.Person", b =>
                 {
                     b.Property<Guid>("Id")
@@ -51,6 +139,10 @@ namespace CrmCloud.Contacts.Migrations
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Details", "CrmCloud.Contacts.Features.People.Person.Details#PersonDetails", b1 =>
                         {
                             b1.IsRequired();
+
+                            b1.Property<Guid?>("CompanyId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("company_id");
 
                             b1.Property<string>("Email")
                                 .HasMaxLength(254)

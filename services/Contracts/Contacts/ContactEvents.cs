@@ -3,13 +3,15 @@ namespace CrmCloud.Contracts.Contacts;
 /// <summary>
 /// A person as other services need to copy it. <see cref="Version"/> grows with each change of the
 /// person, so a consumer can ignore a fact older than the copy it already has.
+/// <see cref="CompanyId"/> (added later, absent in older events) is the company the person works for.
 /// </summary>
 public sealed record ContactSnapshot(
     string FirstName,
     string LastName,
     string? Email,
     string? Phone,
-    string? JobTitle);
+    string? JobTitle,
+    Guid? CompanyId = null);
 
 /// <summary>A person was created in contacts.</summary>
 public sealed record ContactCreated(

@@ -68,5 +68,75 @@ public sealed class FieldErrors
         return phone;
     }
 
+    /// <summary>A host name such as <c>example.com</c>: two or more RFC 1123 labels, returned lower-cased.</summary>
+    public string? HostName(string field, string? value)
+    {
+        var host = Optional(field, value, 253)?.ToLowerInvariant();
+        if (host is not null && !IsHostName(host))
+        {
+            Add(field, "This is not a valid host name such as example.com.");
+        }
+
+        return host;
+    }
+
+    /// <summary>An ISO 3166-1 alpha-2 country code (<c>GB</c>, <c>US</c>), returned upper-case.</summary>
+    public string? CountryCode(string field, string? value)
+    {
+        var code = string.IsNullOrWhiteSpace(value) ? null : value.Trim().ToUpperInvariant();
+        if (code is not null && !CountryCodes.IsAssigned(code))
+        {
+            Add(field, "This is not an ISO 3166-1 alpha-2 country code such as GB or US.");
+        }
+
+        return code;
+    }
+
+    /// <summary>
+    /// Tags trimmed, each 1 to <paramref name="maxLength"/> characters, duplicates (ignoring case) removed
+    /// keeping the first, at most <paramref name="maxCount"/> of them. A bad tag is named by its index.
+    /// </summary>
+    public string[] Tags(string field, IEnumerable<string?>? values, int maxCount = 50, int maxLength = 50)
+    {
+        var tags = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var index = 0;
+        foreach (var value in values ?? [])
+        {
+            var tag = value?.Trim();
+            if (string.IsNullOrEmpty(tag))
+            {
+                Add($"{field}[{index}]", "A tag must not be blank.");
+            }
+            else if (tag.Length > maxLength)
+            {
+                Add($"{field}[{index}]", $"At most {maxLength} characters.");
+            }
+            else if (seen.Add(tag))
+            {
+                tags.Add(tag);
+            }
+
+            index++;
+        }
+
+        if (tags.Count > maxCount)
+        {
+            Add(field, $"At most {maxCount} tags.");
+        }
+
+        return [.. tags];
+    }
+
     public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal);
+
+    private static bool IsHostName(string host)
+    {
+        var labels = host.Split('.');
+        return labels.Length >= 2
+            && labels.All(label => label.Length is >= 1 and <= 63
+                && label[0] != '-' && label[^1] != '-'
+                && label.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            && !labels[^1].All(char.IsAsciiDigit);
+    }
 }

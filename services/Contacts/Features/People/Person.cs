@@ -54,11 +54,14 @@ public sealed class Person : IEntity, ITenantOwned
     public ContactDeleted Deleted(DateTimeOffset now) => new(TenantId, Id, Version + 1, now);
 
     private ContactSnapshot Snapshot() =>
-        new(Details.FirstName, Details.LastName, Details.Email, Details.Phone, Details.JobTitle);
+        new(Details.FirstName, Details.LastName, Details.Email, Details.Phone, Details.JobTitle, Details.CompanyId);
 }
 
-/// <summary>What a caller says about a person; validated by <see cref="PersonRequests"/>.</summary>
-public sealed record PersonDetails(string FirstName, string LastName, string? Email, string? Phone, string? JobTitle)
+/// <summary>
+/// What a caller says about a person; validated by <see cref="PersonRequests"/>. <see cref="CompanyId"/>
+/// is the company of the tenant the person works for.
+/// </summary>
+public sealed record PersonDetails(string FirstName, string LastName, string? Email, string? Phone, string? JobTitle, Guid? CompanyId)
 {
-    public static readonly PersonDetails Empty = new("", "", null, null, null);
+    public static readonly PersonDetails Empty = new("", "", null, null, null, null);
 }

@@ -19,6 +19,9 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
             details.Property(d => d.Email).HasColumnName("email").HasMaxLength(254);
             details.Property(d => d.Phone).HasColumnName("phone").HasMaxLength(32);
             details.Property(d => d.JobTitle).HasColumnName("job_title").HasMaxLength(PersonRequests.NameLength);
+            // A plain id, checked against the tenant's companies in code (see CompanyConfiguration); indexed by the
+            // Companies migration, since EF Core cannot index a complex type's columns.
+            details.Property(d => d.CompanyId).HasColumnName("company_id");
         });
     }
 }

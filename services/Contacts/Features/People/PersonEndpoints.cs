@@ -1,10 +1,13 @@
 using System.Text.Json;
+using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 using CrmCloud.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace CrmCloud.Contacts.Features.People;
 
@@ -20,7 +23,7 @@ public static class PersonEndpoints
             .RequireScope(Scopes.Write("contacts"))
             .WithName("CreatePerson")
             .WithSummary("Create a person")
-            .WithDescription("Creates a person and publishes ContactCreated. An id may be supplied for idempotent imports.")
+            .WithDescription("Creates a person and publishes ContactCreated. An id may be supplied for idempotent imports. companyId must name a company of the tenant (400 otherwise).")
             .Accepts<CreatePersonRequest>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -39,7 +42,7 @@ public static class PersonEndpoints
             .RequireScope(Scopes.Write("contacts"))
             .WithName("UpdatePerson")
             .WithSummary("Update a person (JSON merge patch)")
-            .WithDescription("Absent fields stay, null clears a field. If-Match with the ETag guards against lost updates (412).")
+            .WithDescription("Absent fields stay, null clears a field. companyId must name a company of the tenant (400 otherwise). If-Match with the ETag guards against lost updates (412).")
             .Accepts<CreatePersonRequest>("application/merge-patch+json", "application/json")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
@@ -61,6 +64,15 @@ public static class PersonEndpoints
         if (request.Validate(errors) is not { } details)
         {
             return ApiProblems.Invalid(errors);
+        }
+
+        if (details.CompanyId is { } companyId)
+        {
+            await CompanyLinks.RequireCompanyAsync(db, "companyId", companyId, errors, cancellationToken);
+            if (!errors.IsEmpty)
+            {
+                return ApiProblems.Invalid(errors);
+            }
         }
 
         var person = Person.Create(db.Tenant.TenantId, request.Id ?? Ids.New(), details, time.GetUtcNow());
@@ -104,7 +116,8 @@ public static class PersonEndpoints
     }
 
     private static async Task<Results<Ok<PersonResponse>, ValidationProblem, ProblemHttpResult>> Update(
-        Guid id, [FromBody] JsonElement patch, ContactsDb db, TimeProvider time, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+        Guid id, [FromBody] JsonElement patch, ContactsDb db, TimeProvider time, IOptions<JsonOptions> json,
+        HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
         var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (person is null)
@@ -118,9 +131,18 @@ public static class PersonEndpoints
         }
 
         var errors = new FieldErrors();
-        if (person.Details.ApplyPatch(patch, errors) is not { } details)
+        if (person.Details.ApplyPatch(patch, json.Value.SerializerOptions, errors) is not { } details)
         {
             return ApiProblems.Invalid(errors);
+        }
+
+        if (details.CompanyId is { } companyId && companyId != person.Details.CompanyId)
+        {
+            await CompanyLinks.RequireCompanyAsync(db, "companyId", companyId, errors, cancellationToken);
+            if (!errors.IsEmpty)
+            {
+                return ApiProblems.Invalid(errors);
+            }
         }
 
         if (person.Change(details, time.GetUtcNow()))

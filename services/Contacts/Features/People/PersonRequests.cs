@@ -10,7 +10,8 @@ public sealed record CreatePersonRequest(
     string? LastName,
     string? Email,
     string? Phone,
-    string? JobTitle);
+    string? JobTitle,
+    Guid? CompanyId = null);
 
 public sealed record PersonResponse(
     Guid Id,
@@ -19,6 +20,7 @@ public sealed record PersonResponse(
     string? Email,
     string? Phone,
     string? JobTitle,
+    Guid? CompanyId,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     long Version)
@@ -30,17 +32,21 @@ public sealed record PersonResponse(
         person.Details.Email,
         person.Details.Phone,
         person.Details.JobTitle,
+        person.Details.CompanyId,
         person.CreatedAt,
         person.UpdatedAt,
         person.Version);
 }
 
-/// <summary>The rules a person's details follow, on create and on every patch.</summary>
+/// <summary>
+/// The rules a person's details follow, on create and on every patch. Whether <c>companyId</c> names a
+/// company of the tenant is checked against the database by <see cref="Companies.CompanyLinks"/>.
+/// </summary>
 public static class PersonRequests
 {
     public const int NameLength = 100;
 
-    private static readonly HashSet<string> Patchable = ["firstName", "lastName", "email", "phone", "jobTitle"];
+    private static readonly HashSet<string> Patchable = ["firstName", "lastName", "email", "phone", "jobTitle", "companyId"];
 
     public static PersonDetails? Validate(this CreatePersonRequest request, FieldErrors errors)
     {
@@ -49,10 +55,11 @@ public static class PersonRequests
             errors.Add("id", "The id must not be the empty UUID.");
         }
 
-        return Validate(request.FirstName, request.LastName, request.Email, request.Phone, request.JobTitle, errors);
+        return Validate(request.FirstName, request.LastName, request.Email, request.Phone, request.JobTitle, request.CompanyId, errors);
     }
 
-    public static PersonDetails? ApplyPatch(this PersonDetails current, JsonElement body, FieldErrors errors)
+    /// <param name="json">The API's JSON options, so ids read as they do in a create.</param>
+    public static PersonDetails? ApplyPatch(this PersonDetails current, JsonElement body, JsonSerializerOptions json, FieldErrors errors)
     {
         var patch = MergePatch.Read(body, Patchable, errors);
         if (patch is null)
@@ -66,17 +73,19 @@ public static class PersonRequests
             patch.Text("email", current.Email, errors),
             patch.Text("phone", current.Phone, errors),
             patch.Text("jobTitle", current.JobTitle, errors),
+            patch.Value("companyId", current.CompanyId, json, errors),
             errors);
     }
 
-    private static PersonDetails? Validate(string? firstName, string? lastName, string? email, string? phone, string? jobTitle, FieldErrors errors)
+    private static PersonDetails? Validate(string? firstName, string? lastName, string? email, string? phone, string? jobTitle, Guid? companyId, FieldErrors errors)
     {
         var details = new PersonDetails(
             errors.Optional("firstName", firstName, NameLength) ?? "",
             errors.Required("lastName", lastName, NameLength) ?? "",
             errors.Email("email", email),
             errors.Phone("phone", phone),
-            errors.Optional("jobTitle", jobTitle, NameLength));
+            errors.Optional("jobTitle", jobTitle, NameLength),
+            companyId);
         return errors.IsEmpty ? details : null;
     }
 }
