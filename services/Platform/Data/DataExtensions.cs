@@ -20,12 +20,16 @@ public static class DataExtensions
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"The connection string '{connectionName}' is not configured (ConnectionStrings__{connectionName}).");
 
-        builder.Services.AddDbContext<TDb>(options => options
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("ef_migrations_history"))
-            .UseSnakeCaseNamingConvention());
+        builder.Services.AddDbContext<TDb>(options => options.UseServiceDatabase(connectionString));
         builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.AddScoped<IMigrationStep, DatabaseMigration<TDb>>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDb>>(connectionName, tags: [Extensions.ReadyTag]);
         return builder;
     }
+
+    /// <summary>The provider and conventions of every service database: PostgreSQL, snake_case names.</summary>
+    public static DbContextOptionsBuilder UseServiceDatabase(this DbContextOptionsBuilder options, string connectionString) =>
+        options
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("ef_migrations_history"))
+            .UseSnakeCaseNamingConvention();
 }

@@ -44,6 +44,23 @@ public abstract class ServiceDb(DbContextOptions options, TenantContext tenant) 
         return saved;
     }
 
+    /// <summary>
+    /// Saves, or returns false when a row changed since it was read (its version no longer matches):
+    /// the lost update the caller must be told about, not a server error.
+    /// </summary>
+    public async Task<bool> TrySaveChangesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(GetType().Assembly);

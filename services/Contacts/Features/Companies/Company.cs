@@ -9,47 +9,17 @@ namespace CrmCloud.Contacts.Features.Companies;
 /// An organisation the tenant deals with; people may work for it and it may belong to a parent company.
 /// Changes go through <see cref="Change"/>, which keeps the version.
 /// </summary>
-public sealed class Company : IEntity, ITenantOwned
+public sealed class Company : VersionedResource<CompanyDetails>
 {
     private Company()
     {
     }
 
-    public Guid Id { get; private set; }
-
-    public string TenantId { get; private set; } = "";
-
-    public CompanyDetails Details { get; private set; } = CompanyDetails.Empty;
-
-    public DateTimeOffset CreatedAt { get; private set; }
-
-    public DateTimeOffset UpdatedAt { get; private set; }
-
-    /// <summary>Grows by one with every change; the ETag and the order of company events.</summary>
-    public long Version { get; private set; }
-
-    public static Company Create(string tenantId, Guid id, CompanyDetails details, DateTimeOffset now) => new()
+    public static Company Create(string tenantId, Guid id, CompanyDetails details, DateTimeOffset now)
     {
-        TenantId = tenantId,
-        Id = id,
-        Details = details,
-        CreatedAt = now,
-        UpdatedAt = now,
-        Version = 1,
-    };
-
-    /// <returns>False when <paramref name="details"/> changes nothing: the version stays.</returns>
-    public bool Change(CompanyDetails details, DateTimeOffset now)
-    {
-        if (details == Details)
-        {
-            return false;
-        }
-
-        Details = details;
-        UpdatedAt = now;
-        Version++;
-        return true;
+        var created = new Company();
+        created.Initialize(tenantId, id, details, now);
+        return created;
     }
 
     public CompanyCreated Created() => new(TenantId, Id, Version, Snapshot(), CreatedAt);
@@ -83,8 +53,6 @@ public sealed record CompanyDetails(
     string? OwnerId,
     string[] Tags)
 {
-    public static readonly CompanyDetails Empty = new("", null, null, null, null, null, null, null, null, []);
-
     /// <summary>Equal when every field is, tags compared in order (an array alone compares by reference).</summary>
     public bool Equals(CompanyDetails? other) =>
         other is not null

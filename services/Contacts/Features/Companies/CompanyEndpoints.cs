@@ -187,11 +187,7 @@ public static class CompanyEndpoints
         if (company.Change(details, time.GetUtcNow()))
         {
             db.Publish(company.Updated());
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
+            if (!await db.TrySaveChangesAsync(cancellationToken))
             {
                 return ApiProblems.PreconditionFailed(Resource);
             }
@@ -224,11 +220,7 @@ public static class CompanyEndpoints
 
         db.Companies.Remove(company);
         db.Publish(company.Deleted(time.GetUtcNow()));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
+        if (!await db.TrySaveChangesAsync(cancellationToken))
         {
             return ApiProblems.PreconditionFailed(Resource);
         }

@@ -4,47 +4,17 @@ using CrmCloud.Platform.Data;
 namespace CrmCloud.Contacts.Features.People;
 
 /// <summary>A person the tenant deals with. Changes go through <see cref="Change"/>, which keeps the version.</summary>
-public sealed class Person : IEntity, ITenantOwned
+public sealed class Person : VersionedResource<PersonDetails>
 {
     private Person()
     {
     }
 
-    public Guid Id { get; private set; }
-
-    public string TenantId { get; private set; } = "";
-
-    public PersonDetails Details { get; private set; } = PersonDetails.Empty;
-
-    public DateTimeOffset CreatedAt { get; private set; }
-
-    public DateTimeOffset UpdatedAt { get; private set; }
-
-    /// <summary>Grows by one with every change; the ETag and the order of contact events.</summary>
-    public long Version { get; private set; }
-
-    public static Person Create(string tenantId, Guid id, PersonDetails details, DateTimeOffset now) => new()
+    public static Person Create(string tenantId, Guid id, PersonDetails details, DateTimeOffset now)
     {
-        TenantId = tenantId,
-        Id = id,
-        Details = details,
-        CreatedAt = now,
-        UpdatedAt = now,
-        Version = 1,
-    };
-
-    /// <returns>False when <paramref name="details"/> changes nothing: the version stays.</returns>
-    public bool Change(PersonDetails details, DateTimeOffset now)
-    {
-        if (details == Details)
-        {
-            return false;
-        }
-
-        Details = details;
-        UpdatedAt = now;
-        Version++;
-        return true;
+        var created = new Person();
+        created.Initialize(tenantId, id, details, now);
+        return created;
     }
 
     public ContactCreated Created() => new(TenantId, Id, Version, Snapshot(), CreatedAt);
@@ -61,7 +31,4 @@ public sealed class Person : IEntity, ITenantOwned
 /// What a caller says about a person; validated by <see cref="PersonRequests"/>. <see cref="CompanyId"/>
 /// is the company of the tenant the person works for.
 /// </summary>
-public sealed record PersonDetails(string FirstName, string LastName, string? Email, string? Phone, string? JobTitle, Guid? CompanyId)
-{
-    public static readonly PersonDetails Empty = new("", "", null, null, null, null);
-}
+public sealed record PersonDetails(string FirstName, string LastName, string? Email, string? Phone, string? JobTitle, Guid? CompanyId);

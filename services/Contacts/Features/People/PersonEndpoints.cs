@@ -148,11 +148,7 @@ public static class PersonEndpoints
         if (person.Change(details, time.GetUtcNow()))
         {
             db.Publish(person.Updated());
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
+            if (!await db.TrySaveChangesAsync(cancellationToken))
             {
                 return ApiProblems.PreconditionFailed(Resource);
             }
@@ -178,11 +174,7 @@ public static class PersonEndpoints
 
         db.People.Remove(person);
         db.Publish(person.Deleted(time.GetUtcNow()));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
+        if (!await db.TrySaveChangesAsync(cancellationToken))
         {
             return ApiProblems.PreconditionFailed(Resource);
         }
