@@ -1,4 +1,5 @@
 using CrmCloud.Contacts.Features.Companies;
+using CrmCloud.Contacts.Features.Consent;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Platform.Data;
 using CrmCloud.ServiceDefaults.Tenancy;
@@ -11,4 +12,8 @@ public sealed class ContactsDb(DbContextOptions<ContactsDb> options, TenantConte
     public DbSet<Person> People => Set<Person>();
 
     public DbSet<Company> Companies => Set<Company>();
+
+    public DbSet<PersonConsent> Consents => Set<PersonConsent>();
+
+    public DbSet<ConsentChange> ConsentChanges => Set<ConsentChange>();
 }

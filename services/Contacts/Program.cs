@@ -1,6 +1,8 @@
 using CrmCloud.Contacts;
 using CrmCloud.Contacts.Features.Companies;
+using CrmCloud.Contacts.Features.Consent;
 using CrmCloud.Contacts.Features.People;
+using CrmCloud.Contacts.Features.Privacy;
 using CrmCloud.Platform.Data;
 using CrmCloud.Platform.Messaging;
 using CrmCloud.ServiceDefaults;
@@ -9,10 +11,14 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<ContactsDb>("contactsdb");
 builder.AddMessaging<ContactsDb>("contacts");
+builder.AddPrivacy();
+builder.AddConsent();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapPeople();
 app.MapCompanies();
+app.MapConsents();
+app.MapPrivacy();
 
 return await app.RunServiceAsync(args);

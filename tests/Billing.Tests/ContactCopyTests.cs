@@ -68,6 +68,52 @@ public sealed class ContactCopyTests(BillingApi api) : IClassFixture<BillingApi>
     }
 
     [Fact]
+    public async Task An_erased_contact_leaves_no_account_and_no_personal_data()
+    {
+        var ids = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+        await api.DeliverAsync(new ContactCreated(_tenant, _person, 1, BillingApi.Contact("Erased", "erased@example.com"), DateTimeOffset.UtcNow), ids[0]);
+        await api.WaitUntilConsumedAsync(ids[0], 1);
+        Assert.Single(await api.AccountsAsync(_tenant, _person));
+
+        await api.DeliverAsync(new ContactErased(_tenant, _person, 2, DateTimeOffset.UtcNow), ids[1]);
+        await api.WaitUntilConsumedAsync(ids[1], 1);
+        // An update published before the erasure but delivered after it cannot bring the data back.
+        await api.DeliverAsync(new ContactUpdated(_tenant, _person, 1, BillingApi.Contact("Revived", "revived@example.com"), DateTimeOffset.UtcNow), ids[2]);
+        await api.WaitUntilConsumedAsync(ids[2], 1);
+
+        Assert.Empty(await api.AccountsAsync(_tenant, _person));
+        Assert.Equal(
+            0,
+            await Database.CountAsync(
+                api.DatabaseConnectionString,
+                "SELECT count(*) FROM billing_accounts WHERE person_id = $1 AND (billing_name <> '' OR coalesce(email, '') <> '')",
+                _person));
+        Assert.Equal(1, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM billing_accounts WHERE person_id = $1 AND is_deleted", _person));
+    }
+
+    [Fact]
+    public async Task A_redelivered_erasure_has_no_second_effect()
+    {
+        var created = Guid.NewGuid();
+        var erased = Guid.NewGuid();
+        await api.DeliverAsync(new ContactCreated(_tenant, _person, 1, BillingApi.Contact("Once"), DateTimeOffset.UtcNow), created);
+        await api.WaitUntilConsumedAsync(created, 1);
+
+        await api.DeliverAsync(new ContactErased(_tenant, _person, 2, DateTimeOffset.UtcNow), erased);
+        await api.WaitUntilConsumedAsync(erased, 1);
+        // Same message id with a later version: only the inbox can tell that this erasure was handled already.
+        await api.DeliverAsync(new ContactErased(_tenant, _person, 3, DateTimeOffset.UtcNow), erased);
+        await api.WaitUntilConsumedAsync(erased, 2);
+
+        Assert.Empty(await api.AccountsAsync(_tenant, _person));
+        Assert.Equal(
+            1,
+            await Database.CountAsync(
+                api.DatabaseConnectionString, "SELECT count(*) FROM billing_accounts WHERE person_id = $1 AND contact_version = 2 AND version = 2", _person));
+        Assert.Equal(1, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM inbox_messages WHERE message_id = $1", erased));
+    }
+
+    [Fact]
     public async Task Another_tenant_cannot_see_the_account()
     {
         var messageId = Guid.NewGuid();

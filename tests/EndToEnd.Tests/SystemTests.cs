@@ -98,6 +98,24 @@ public sealed class SystemTests(RunningSystem system)
     }
 
     [Fact]
+    public async Task An_erased_person_leaves_every_other_service()
+    {
+        using var client = await system.ClientForAsync($"e2e-{Guid.NewGuid():N}");
+        var personId = await CreatePersonAsync(client, """{ "firstName": "Annie", "lastName": "Easley", "email": "annie@example.com" }""");
+        await CopyAppearsAsync(client, "billing-accounts", personId, "billingName", "Annie Easley");
+
+        var erased = await client.PostAsync($"/api/v1/people/{personId}/erase", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/people/{personId}/export", TestContext.Current.CancellationToken)).StatusCode);
+        await Task.WhenAll(
+            CopyIsGoneAsync(client, "customers", personId),
+            CopyIsGoneAsync(client, "audience-members", personId),
+            CopyIsGoneAsync(client, "requesters", personId),
+            CopyIsGoneAsync(client, "billing-accounts", personId));
+    }
+
+    [Fact]
     public async Task A_post_repeated_with_the_same_idempotency_key_creates_one_person()
     {
         using var client = await system.ClientForAsync($"e2e-{Guid.NewGuid():N}");

@@ -8,12 +8,14 @@ namespace CrmCloud.Platform.Contacts;
 
 /// <summary>
 /// Keeps a service's <typeparamref name="TCopy"/> in step with contacts: exactly once per message
-/// through the inbox, and in contacts' version order whatever order the events arrive in.
+/// through the inbox, and in contacts' version order whatever order the events arrive in. A deleted or
+/// erased person leaves a tombstone without personal data.
 /// </summary>
 public abstract class ContactCopyConsumer<TDb, TCopy>(TDb db, TimeProvider time) :
     IConsumer<ContactCreated>,
     IConsumer<ContactUpdated>,
-    IConsumer<ContactDeleted>
+    IConsumer<ContactDeleted>,
+    IConsumer<ContactErased>
     where TDb : ServiceDb
     where TCopy : ContactCopy, new()
 {
@@ -26,6 +28,9 @@ public abstract class ContactCopyConsumer<TDb, TCopy>(TDb db, TimeProvider time)
         db.HandleOnceAsync(context, Name, (message, token) => ApplyAsync(message.PersonId, message.Version, message.Contact, token));
 
     public Task Consume(ConsumeContext<ContactDeleted> context) =>
+        db.HandleOnceAsync(context, Name, (message, token) => ApplyAsync(message.PersonId, message.Version, null, token));
+
+    public Task Consume(ConsumeContext<ContactErased> context) =>
         db.HandleOnceAsync(context, Name, (message, token) => ApplyAsync(message.PersonId, message.Version, null, token));
 
     private async Task ApplyAsync(Guid personId, long version, ContactSnapshot? contact, CancellationToken cancellationToken)
