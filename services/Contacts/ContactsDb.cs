@@ -1,3 +1,4 @@
+using CrmCloud.Contacts.Features.Activities;
 using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.Consent;
 using CrmCloud.Contacts.Features.People;
@@ -16,4 +17,6 @@ public sealed class ContactsDb(DbContextOptions<ContactsDb> options, TenantConte
     public DbSet<PersonConsent> Consents => Set<PersonConsent>();
 
     public DbSet<ConsentChange> ConsentChanges => Set<ConsentChange>();
+
+    public DbSet<Activity> Activities => Set<Activity>();
 }

@@ -1,4 +1,5 @@
 using CrmCloud.Contacts;
+using CrmCloud.Contacts.Features.Activities;
 using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.Consent;
 using CrmCloud.Contacts.Features.People;
@@ -13,12 +14,14 @@ builder.AddServiceDatabase<ContactsDb>("contactsdb");
 builder.AddMessaging<ContactsDb>("contacts");
 builder.AddPrivacy();
 builder.AddConsent();
+builder.AddActivities();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapPeople();
 app.MapCompanies();
 app.MapConsents();
+app.MapActivities();
 app.MapPrivacy();
 
 return await app.RunServiceAsync(args);
