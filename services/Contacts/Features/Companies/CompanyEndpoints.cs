@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CrmCloud.Contacts.Features.People;
+using CrmCloud.Contacts.Features.Search;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 using CrmCloud.ServiceDefaults.Security;
@@ -39,7 +40,10 @@ public static class CompanyEndpoints
             .RequireScope(Scopes.Read("contacts"))
             .WithName("ListCompanies")
             .WithSummary("List companies")
-            .WithDescription("Companies in creation order, a page at a time: pass nextCursor back as cursor. ?name= keeps those with exactly that name, ignoring case.");
+            .WithDescription(
+                "Companies in creation order, a page at a time: pass nextCursor back as cursor. ?name= keeps those with exactly that name, ignoring case. "
+                + "?q= (2 to 200 characters) searches name and domain instead, tolerating typos. Search results are ranked best first, "
+                + "not in creation order; their nextCursor continues the same ranking and is only valid with the same q.");
 
         companies.MapGet("/{id:guid}/people", ListPeople)
             .RequireScope(Scopes.Read("contacts"))
@@ -120,8 +124,16 @@ public static class CompanyEndpoints
     }
 
     private static async Task<Results<Ok<Page<CompanyResponse>>, ValidationProblem>> List(
-        [AsParameters] PageQuery page, string? name, ContactsDb db, CancellationToken cancellationToken)
+        [AsParameters] PageQuery page, string? name, string? q, ContactsDb db, CancellationToken cancellationToken)
     {
+        if (q is not null)
+        {
+            var searchErrors = new Dictionary<string, string[]>();
+            return SearchQuery.Parse(q, page, searchErrors) is { } search
+                ? TypedResults.Ok(await CompanySearch.ReadAsync(db, search, name, cancellationToken))
+                : ApiProblems.Invalid(searchErrors);
+        }
+
         if (page.Validate() is { Count: > 0 } errors)
         {
             return ApiProblems.Invalid(errors);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CrmCloud.Contacts.Features.Companies;
+using CrmCloud.Contacts.Features.Search;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 using CrmCloud.ServiceDefaults.Security;
@@ -36,7 +37,12 @@ public static class PersonEndpoints
             .RequireScope(Scopes.Read("contacts"))
             .WithName("ListPeople")
             .WithSummary("List people")
-            .WithDescription("People in creation order, a page at a time: pass nextCursor back as cursor.");
+            .WithDescription(
+                "People in creation order, a page at a time: pass nextCursor back as cursor. "
+                + "?q= (2 to 200 characters) searches instead, tolerating typos: first name, last name, \"first last\", email, "
+                + "the name or domain of their company, and phone digits when q looks like a phone number (\"7946\" finds \"+44 20 7946 0000\"). "
+                + "Search results are ranked best first, not in creation order; their nextCursor continues the same ranking "
+                + "and is only valid with the same q.");
 
         people.MapPatch("/{id:guid}", Update)
             .RequireScope(Scopes.Write("contacts"))
@@ -105,8 +111,16 @@ public static class PersonEndpoints
     }
 
     private static async Task<Results<Ok<Page<PersonResponse>>, ValidationProblem>> List(
-        [AsParameters] PageQuery page, ContactsDb db, CancellationToken cancellationToken)
+        [AsParameters] PageQuery page, string? q, ContactsDb db, CancellationToken cancellationToken)
     {
+        if (q is not null)
+        {
+            var searchErrors = new Dictionary<string, string[]>();
+            return SearchQuery.Parse(q, page, searchErrors) is { } search
+                ? TypedResults.Ok(await PeopleSearch.ReadAsync(db, search, cancellationToken))
+                : ApiProblems.Invalid(searchErrors);
+        }
+
         if (page.Validate() is { Count: > 0 } errors)
         {
             return ApiProblems.Invalid(errors);
