@@ -2,6 +2,7 @@ using CrmCloud.Contacts;
 using CrmCloud.Contacts.Features.Activities;
 using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.Consent;
+using CrmCloud.Contacts.Features.Duplicates;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Contacts.Features.Privacy;
 using CrmCloud.Platform.Data;
@@ -23,5 +24,6 @@ app.MapCompanies();
 app.MapConsents();
 app.MapActivities();
 app.MapPrivacy();
+app.MapDuplicates();
 
 return await app.RunServiceAsync(args);

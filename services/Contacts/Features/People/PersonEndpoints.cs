@@ -28,6 +28,18 @@ public static class PersonEndpoints
             .Accepts<CreatePersonRequest>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
+        people.MapPost("/batch", PeopleBatch.CreateAsync)
+            .RequireScope(Scopes.Write("contacts"))
+            .WithName("CreatePeople")
+            .WithSummary("Create up to 500 people at once")
+            .WithDescription(
+                $"Creates 1 to {PeopleBatch.MaxItems} people, each item shaped as for POST /api/v1/people; any other number of items is a 400 naming items. "
+                + "Partial success: the answer is 200 with one result per item in request order, each with its index and status: "
+                + "201 with id and person, 400 with errors by field (companyId must name a company of the tenant), "
+                + "or 409 when the item's id is already stored or repeated earlier in the batch. "
+                + "The valid items are stored together in one transaction, each publishing ContactCreated; invalid ones change nothing.")
+            .Accepts<CreatePeopleRequest>("application/json");
+
         people.MapGet("/{id:guid}", Get)
             .RequireScope(Scopes.Read("contacts"))
             .WithName("GetPerson")
@@ -66,31 +78,21 @@ public static class PersonEndpoints
     private static async Task<Results<Created<PersonResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreatePersonRequest request, ContactsDb db, TimeProvider time, HttpResponse response, CancellationToken cancellationToken)
     {
+        var creation = new PersonCreation(db, time);
         var errors = new FieldErrors();
-        if (request.Validate(errors) is not { } details)
+        if (await creation.ValidateAsync(request, errors, cancellationToken) is not { } details)
         {
             return ApiProblems.Invalid(errors);
         }
 
-        if (details.CompanyId is { } companyId)
-        {
-            await CompanyLinks.RequireCompanyAsync(db, "companyId", companyId, errors, cancellationToken);
-            if (!errors.IsEmpty)
-            {
-                return ApiProblems.Invalid(errors);
-            }
-        }
-
-        var person = Person.Create(db.Tenant.TenantId, request.Id ?? Ids.New(), details, time.GetUtcNow());
-        db.People.Add(person);
-        db.Publish(person.Created());
+        var person = creation.Add(request, details);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation())
         {
-            return ApiProblems.Conflict("The id is taken.", $"A resource with id {person.Id} already exists.");
+            return PersonCreation.IdTaken(person.Id);
         }
 
         ETags.Write(response, person.Version);
