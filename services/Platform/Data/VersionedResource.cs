@@ -5,7 +5,7 @@ namespace CrmCloud.Platform.Data;
 /// the version (the ETag, and the order of the resource's events) and the update time.
 /// </summary>
 /// <typeparam name="TDetails">What callers say about the resource: a record compared by value.</typeparam>
-public abstract class VersionedResource<TDetails> : IEntity, ITenantOwned
+public abstract class VersionedResource<TDetails> : IVersioned, ITenantOwned
     where TDetails : class, IEquatable<TDetails>
 {
     public Guid Id { get; private set; }

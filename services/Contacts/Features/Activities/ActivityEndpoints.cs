@@ -79,7 +79,7 @@ public static class ActivityEndpoints
     private static async Task<Results<Created<ActivityResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreateActivityRequest request, ContactsDb db, TimeProvider time, HttpResponse response, CancellationToken cancellationToken)
     {
-        var now = ConsentRequests.Stored(time.GetUtcNow());
+        var now = Timestamps.Stored(time.GetUtcNow());
         var errors = new FieldErrors();
         var details = request.Validate(now, errors);
         await RequireLinksAsync(db, request.PersonId, request.CompanyId, errors, cancellationToken);
@@ -161,15 +161,10 @@ public static class ActivityEndpoints
         Guid id, [FromBody] JsonElement patch, ContactsDb db, TimeProvider time, IOptions<JsonOptions> json,
         HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
-        var activity = await db.Activities.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
-        if (activity is null)
+        var loaded = await db.Activities.FindForChangeAsync(id, request, Resource, cancellationToken);
+        if (loaded.Resource is not { } activity)
         {
-            return ApiProblems.NotFound(Resource, id);
-        }
-
-        if (!ETags.Matches(request, activity.Version))
-        {
-            return ApiProblems.PreconditionFailed(Resource);
+            return loaded.Problem!;
         }
 
         var errors = new FieldErrors();
@@ -178,7 +173,7 @@ public static class ActivityEndpoints
             return ApiProblems.Invalid(errors);
         }
 
-        if (activity.Revise(details, ConsentRequests.Stored(time.GetUtcNow())) && !await db.TrySaveChangesAsync(cancellationToken))
+        if (activity.Revise(details, Timestamps.Stored(time.GetUtcNow())) && !await db.TrySaveChangesAsync(cancellationToken))
         {
             return ApiProblems.PreconditionFailed(Resource);
         }
@@ -190,15 +185,10 @@ public static class ActivityEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         Guid id, ContactsDb db, HttpRequest request, CancellationToken cancellationToken)
     {
-        var activity = await db.Activities.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
-        if (activity is null)
+        var loaded = await db.Activities.FindForChangeAsync(id, request, Resource, cancellationToken);
+        if (loaded.Resource is not { } activity)
         {
-            return ApiProblems.NotFound(Resource, id);
-        }
-
-        if (!ETags.Matches(request, activity.Version))
-        {
-            return ApiProblems.PreconditionFailed(Resource);
+            return loaded.Problem!;
         }
 
         db.Activities.Remove(activity);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.Consent;
 using CrmCloud.Platform.Api;
+using CrmCloud.Platform.Data;
 
 namespace CrmCloud.Contacts.Features.Activities;
 
@@ -159,11 +160,11 @@ public static class ActivityRequests
             request.Type ?? ActivityType.Note,
             errors.Required("subject", request.Subject, SubjectLength) ?? "",
             errors.Optional("body", request.Body, BodyLength),
-            request.OccurredAt is { } occurredAt ? ConsentRequests.Stored(occurredAt.ToUniversalTime()) : default,
+            request.OccurredAt is { } occurredAt ? Timestamps.Stored(occurredAt.ToUniversalTime()) : default,
             request.Direction,
             errors.Optional("outcome", request.Outcome, OutcomeLength),
             errors.Optional("ownerId", request.OwnerId, OwnerIdLength),
-            request.DueAt is { } dueAt ? ConsentRequests.Stored(dueAt.ToUniversalTime()) : null,
+            request.DueAt is { } dueAt ? Timestamps.Stored(dueAt.ToUniversalTime()) : null,
             request.Done ?? false);
         return errors.IsEmpty ? details : null;
     }

@@ -1,9 +1,10 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using CrmCloud.Platform.Api;
-using Microsoft.EntityFrameworkCore;
+using CrmCloud.Platform.Data;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.EntityFrameworkCore;
 
 namespace CrmCloud.Contacts.Features.Companies;
 

@@ -170,15 +170,10 @@ public static class CompanyEndpoints
         Guid id, [FromBody] JsonElement patch, ContactsDb db, TimeProvider time, IOptions<JsonOptions> json,
         HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
-        var company = await db.Companies.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
-        if (company is null)
+        var loaded = await db.Companies.FindForChangeAsync(id, request, Resource, cancellationToken);
+        if (loaded.Resource is not { } company)
         {
-            return ApiProblems.NotFound(Resource, id);
-        }
-
-        if (!ETags.Matches(request, company.Version))
-        {
-            return ApiProblems.PreconditionFailed(Resource);
+            return loaded.Problem!;
         }
 
         var errors = new FieldErrors();
@@ -212,15 +207,10 @@ public static class CompanyEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         Guid id, ContactsDb db, TimeProvider time, HttpRequest request, CancellationToken cancellationToken)
     {
-        var company = await db.Companies.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
-        if (company is null)
+        var loaded = await db.Companies.FindForChangeAsync(id, request, Resource, cancellationToken);
+        if (loaded.Resource is not { } company)
         {
-            return ApiProblems.NotFound(Resource, id);
-        }
-
-        if (!ETags.Matches(request, company.Version))
-        {
-            return ApiProblems.PreconditionFailed(Resource);
+            return loaded.Problem!;
         }
 
         if (await CompanyLinks.IsLinkedAsync(db, id, cancellationToken))

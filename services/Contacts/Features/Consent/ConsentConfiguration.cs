@@ -1,7 +1,8 @@
 using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.People;
-using Microsoft.EntityFrameworkCore;
+using CrmCloud.Platform.Data;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 
 namespace CrmCloud.Contacts.Features.Consent;
 

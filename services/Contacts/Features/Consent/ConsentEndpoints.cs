@@ -86,7 +86,7 @@ public static class ConsentEndpoints
             return ApiProblems.PreconditionFailed("consent");
         }
 
-        var now = ConsentRequests.Stored(time.GetUtcNow());
+        var now = Timestamps.Stored(time.GetUtcNow());
         var errors = new FieldErrors();
         if (body.Validate(now, errors) is not var (terms, changedAt))
         {

@@ -1,5 +1,6 @@
 using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Platform.Api;
+using CrmCloud.Platform.Data;
 
 namespace CrmCloud.Contacts.Features.Consent;
 
@@ -69,7 +70,7 @@ public static class ConsentRequests
     public static string ChannelNames => string.Join(", ", Enum.GetValues<ConsentChannel>().Select(WireNames<ConsentChannel>.Of));
 
     /// <summary>
-    /// The terms and the time of the change (<paramref name="now"/>, already <see cref="Stored"/>, when none is given),
+    /// The terms and the time of the change (<paramref name="now"/>, already <see cref="Timestamps.Stored"/>, when none is given),
     /// or null with the errors.
     /// </summary>
     public static (ConsentTerms Terms, DateTimeOffset ChangedAt)? Validate(this SetConsentRequest request, DateTimeOffset now, FieldErrors errors)
@@ -85,7 +86,7 @@ public static class ConsentRequests
             errors.Add("lawfulBasis", "Required when opting in: consent, contract, legitimate-interest or legal-obligation.");
         }
 
-        var changedAt = request.ChangedAt is { } stated ? Stored(stated.ToUniversalTime()) : now;
+        var changedAt = request.ChangedAt is { } stated ? Timestamps.Stored(stated.ToUniversalTime()) : now;
         if (changedAt > now)
         {
             errors.Add("changedAt", "The time of the change must not be in the future.");
@@ -94,11 +95,6 @@ public static class ConsentRequests
         return errors.IsEmpty ? (new ConsentTerms(request.Status!.Value, source!, request.LawfulBasis), changedAt) : null;
     }
 
-    /// <summary>
-    /// <paramref name="time"/> as PostgreSQL keeps it (to the microsecond), so that what a change returns is what
-    /// later reads return and times compare the same before and after they are saved.
-    /// </summary>
-    public static DateTimeOffset Stored(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMicrosecond));
 
     /// <summary>
     /// Adds an error naming <c>changedAt</c> when it is earlier than the current consent's: a late-recorded older

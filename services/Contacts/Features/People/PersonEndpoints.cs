@@ -135,15 +135,10 @@ public static class PersonEndpoints
         Guid id, [FromBody] JsonElement patch, ContactsDb db, TimeProvider time, IOptions<JsonOptions> json,
         HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
-        var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
-        if (person is null)
+        var loaded = await db.People.FindForChangeAsync(id, request, Resource, cancellationToken);
+        if (loaded.Resource is not { } person)
         {
-            return ApiProblems.NotFound(Resource, id);
-        }
-
-        if (!ETags.Matches(request, person.Version))
-        {
-            return ApiProblems.PreconditionFailed(Resource);
+            return loaded.Problem!;
         }
 
         var errors = new FieldErrors();
@@ -177,15 +172,10 @@ public static class PersonEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         Guid id, ContactsDb db, TimeProvider time, HttpRequest request, CancellationToken cancellationToken)
     {
-        var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
-        if (person is null)
+        var loaded = await db.People.FindForChangeAsync(id, request, Resource, cancellationToken);
+        if (loaded.Resource is not { } person)
         {
-            return ApiProblems.NotFound(Resource, id);
-        }
-
-        if (!ETags.Matches(request, person.Version))
-        {
-            return ApiProblems.PreconditionFailed(Resource);
+            return loaded.Problem!;
         }
 
         db.People.Remove(person);

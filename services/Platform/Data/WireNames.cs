@@ -2,13 +2,14 @@ using System.Reflection;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
-namespace CrmCloud.Contacts.Features.Companies;
+namespace CrmCloud.Platform.Data;
 
 /// <summary>
 /// The names an enumeration has in the API (its <see cref="JsonStringEnumMemberNameAttribute"/>), also used
 /// in the database and in events, so that all three spell a value the same way.
 /// </summary>
-internal static class WireNames<TEnum>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000", Justification = "WireNames<T>.Of(value) names the enumeration once, where it is used.")]
+public static class WireNames<TEnum>
     where TEnum : struct, Enum
 {
     private static readonly Dictionary<TEnum, string> Names = Enum.GetValues<TEnum>().ToDictionary(
