@@ -385,14 +385,29 @@ namespace CrmCloud.Contacts.Migrations
                         {
                             b1.IsRequired();
 
+                            b1.Property<string>("Address")
+                                .HasColumnType("jsonb")
+                                .HasColumnName("address");
+
                             b1.Property<Guid?>("CompanyId")
                                 .HasColumnType("uuid")
                                 .HasColumnName("company_id");
+
+                            b1.Property<string>("Demographics")
+                                .HasColumnType("jsonb")
+                                .HasColumnName("demographics");
 
                             b1.Property<string>("Email")
                                 .HasMaxLength(254)
                                 .HasColumnType("character varying(254)")
                                 .HasColumnName("email");
+
+                            b1.Property<string>("Emails")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("jsonb")
+                                .HasColumnName("emails")
+                                .HasDefaultValueSql("'[]'::jsonb");
 
                             b1.Property<string>("FirstName")
                                 .IsRequired()
@@ -405,16 +420,60 @@ namespace CrmCloud.Contacts.Migrations
                                 .HasColumnType("character varying(100)")
                                 .HasColumnName("job_title");
 
+                            b1.Property<string>("Language")
+                                .HasMaxLength(35)
+                                .HasColumnType("character varying(35)")
+                                .HasColumnName("language");
+
                             b1.Property<string>("LastName")
                                 .IsRequired()
                                 .HasMaxLength(100)
                                 .HasColumnType("character varying(100)")
                                 .HasColumnName("last_name");
 
+                            b1.Property<string>("LifecycleStage")
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)")
+                                .HasColumnName("lifecycle_stage");
+
+                            b1.Property<string>("OwnerId")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("owner_id");
+
                             b1.Property<string>("Phone")
                                 .HasMaxLength(32)
                                 .HasColumnType("character varying(32)")
                                 .HasColumnName("phone");
+
+                            b1.Property<string>("Phones")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("jsonb")
+                                .HasColumnName("phones")
+                                .HasDefaultValueSql("'[]'::jsonb");
+
+                            b1.Property<string>("PreferredChannel")
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)")
+                                .HasColumnName("preferred_channel");
+
+                            b1.Property<string>("Relationship")
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)")
+                                .HasColumnName("relationship");
+
+                            b1.Property<string>("Source")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("source");
+
+                            b1.PrimitiveCollection<string[]>("Tags")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("text[]")
+                                .HasColumnName("tags")
+                                .HasDefaultValueSql("'{}'::text[]");
                         });
 
                     b.HasKey("Id")

@@ -11,13 +11,13 @@ public sealed record CompanySnapshot(
     string? Industry,
     string? Size,
     string? Phone,
-    CompanyAddress? Address,
+    AddressSnapshot? Address,
     string? Relationship,
     Guid? ParentCompanyId,
     string? OwnerId);
 
-/// <summary>A company's postal address; <see cref="Country"/> is an ISO 3166-1 alpha-2 code.</summary>
-public sealed record CompanyAddress(
+/// <summary>A person's or company's postal address; <see cref="Country"/> is an ISO 3166-1 alpha-2 code.</summary>
+public sealed record AddressSnapshot(
     string? Street,
     string? City,
     string? Region,

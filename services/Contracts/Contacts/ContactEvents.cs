@@ -1,9 +1,11 @@
 namespace CrmCloud.Contracts.Contacts;
 
 /// <summary>
-/// A person as other services need to copy it. <see cref="Version"/> grows with each change of the
-/// person, so a consumer can ignore a fact older than the copy it already has.
-/// <see cref="CompanyId"/> (added later, absent in older events) is the company the person works for.
+/// A person as other services need to copy it; the event's <c>Version</c> grows with each change of the
+/// person, so a consumer can ignore a fact older than the copy it already has. <see cref="Email"/> and
+/// <see cref="Phone"/> are the primary ones. Members added later (from <see cref="CompanyId"/> on) are
+/// absent in older events, so they are optional. Enumerations are the API's lower-case strings
+/// (<c>"lead"</c>, <c>"customer"</c>); <see cref="BirthDate"/> is for age bands in segments.
 /// </summary>
 public sealed record ContactSnapshot(
     string FirstName,
@@ -11,7 +13,40 @@ public sealed record ContactSnapshot(
     string? Email,
     string? Phone,
     string? JobTitle,
-    Guid? CompanyId = null);
+    Guid? CompanyId = null)
+{
+    /// <summary>Every email address of the person, the primary one first among equals.</summary>
+    public IReadOnlyList<string> Emails { get; init; } = [];
+
+    public IReadOnlyList<string> Phones { get; init; } = [];
+
+    public AddressSnapshot? Address { get; init; }
+
+    /// <summary>A BCP 47 language tag (<c>en-GB</c>).</summary>
+    public string? Language { get; init; }
+
+    public string? PreferredChannel { get; init; }
+
+    public string? Source { get; init; }
+
+    public string? LifecycleStage { get; init; }
+
+    public string? Relationship { get; init; }
+
+    public string? OwnerId { get; init; }
+
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public DateOnly? BirthDate { get; init; }
+
+    public string? Gender { get; init; }
+
+    public string? IncomeBand { get; init; }
+
+    public string? PurchasePurpose { get; init; }
+
+    public string? PaymentMethod { get; init; }
+}
 
 /// <summary>A person was created in contacts.</summary>
 public sealed record ContactCreated(

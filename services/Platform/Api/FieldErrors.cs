@@ -93,6 +93,35 @@ public sealed class FieldErrors
     }
 
     /// <summary>
+    /// A BCP 47 language tag such as <c>en</c>, <c>en-GB</c> or <c>zh-Hant-TW</c>, returned in its
+    /// conventional case (language lower, script title, region upper).
+    /// </summary>
+    public string? LanguageTag(string field, string? value)
+    {
+        var tag = Optional(field, value, 35);
+        if (tag is null)
+        {
+            return null;
+        }
+
+        var subtags = tag.Split('-');
+        if (subtags[0].Length is < 2 or > 3 || !subtags[0].All(char.IsAsciiLetter)
+            || subtags.Skip(1).Any(subtag => subtag.Length is < 1 or > 8 || !subtag.All(char.IsAsciiLetterOrDigit)))
+        {
+            Add(field, "This is not a language tag such as en or en-GB.");
+            return tag;
+        }
+
+        return string.Join('-', subtags.Select((subtag, index) => index switch
+        {
+            0 => subtag.ToLowerInvariant(),
+            _ when subtag.Length == 2 && subtag.All(char.IsAsciiLetter) => subtag.ToUpperInvariant(),
+            _ when subtag.Length == 4 && subtag.All(char.IsAsciiLetter) => char.ToUpperInvariant(subtag[0]) + subtag[1..].ToLowerInvariant(),
+            _ => subtag.ToLowerInvariant(),
+        }));
+    }
+
+    /// <summary>
     /// Tags trimmed, each 1 to <paramref name="maxLength"/> characters, duplicates (ignoring case) removed
     /// keeping the first, at most <paramref name="maxCount"/> of them. A bad tag is named by its index.
     /// </summary>

@@ -21,6 +21,9 @@ public sealed class MergePatch
     public static MergePatch? Read(JsonElement body, IReadOnlySet<string> patchable, FieldErrors errors) =>
         Read(body, patchable, errors, prefix: "", name: "body");
 
+    /// <summary>Whether the patch names <paramref name="field"/> at all (with a value or null).</summary>
+    public bool Has(string field) => _members.ContainsKey(field);
+
     /// <summary>The patched text of <paramref name="field"/>, or <paramref name="current"/> when absent.</summary>
     public string? Text(string field, string? current, FieldErrors errors)
     {

@@ -24,6 +24,11 @@ public static class WireNames<TEnum>
 
     public static string Of(TEnum value) => Names[value];
 
+    /// <summary>Every wire name, for messages that list what is allowed.</summary>
+    public static IEnumerable<string> All => Names.Values;
+
+    public static bool TryParse(string name, out TEnum value) => Values.TryGetValue(name, out value);
+
     public static TEnum Parse(string name) =>
         Values.TryGetValue(name, out var value) ? value : throw new InvalidOperationException($"'{name}' is not a {typeof(TEnum).Name}.");
 }

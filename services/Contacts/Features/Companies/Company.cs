@@ -34,8 +34,8 @@ public sealed class Company : VersionedResource<CompanyDetails>
         Details.Industry,
         Details.Size is { } size ? WireNames<CompanySize>.Of(size) : null,
         Details.Phone,
-        Details.Address is { } address ? new CompanyAddress(address.Street, address.City, address.Region, address.PostalCode, address.Country) : null,
-        Details.Relationship is { } relationship ? WireNames<CompanyRelationship>.Of(relationship) : null,
+        Details.Address is { } address ? new AddressSnapshot(address.Street, address.City, address.Region, address.PostalCode, address.Country) : null,
+        Details.Relationship is { } relationship ? WireNames<Relationship>.Of(relationship) : null,
         Details.ParentCompanyId,
         Details.OwnerId);
 }
@@ -49,7 +49,7 @@ public sealed record CompanyDetails(
     string? Phone,
     PostalAddress? Address,
     Guid? ParentCompanyId,
-    CompanyRelationship? Relationship,
+    Relationship? Relationship,
     string? OwnerId,
     string[] Tags)
 {
@@ -90,20 +90,4 @@ public enum CompanySize
 
     [JsonStringEnumMemberName("5001+")]
     Over5000,
-}
-
-/// <summary>What the company is to the tenant.</summary>
-public enum CompanyRelationship
-{
-    [JsonStringEnumMemberName("prospect")]
-    Prospect,
-
-    [JsonStringEnumMemberName("customer")]
-    Customer,
-
-    [JsonStringEnumMemberName("supplier")]
-    Supplier,
-
-    [JsonStringEnumMemberName("partner")]
-    Partner,
 }

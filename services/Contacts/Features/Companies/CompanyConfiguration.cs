@@ -1,14 +1,12 @@
-using System.Text.Json.Serialization;
-using System.Text.Json;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrmCloud.Contacts.Features.Companies;
 
 /// <remarks>
+/// The address is one jsonb column (<see cref="JsonColumn{T}"/>), null when there is none.
 /// The parent company (and a person's company) are plain ids inside the details, without foreign keys:
 /// a reference must name a company of the same tenant, which a key on <c>id</c> alone cannot say, and
 /// EF Core cannot key a complex type's columns. <see cref="CompanyLinks"/> checks references in code and
@@ -17,17 +15,6 @@ namespace CrmCloud.Contacts.Features.Companies;
 /// </remarks>
 internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
 {
-    private static readonly JsonSerializerOptions AddressJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
-
-    /// <summary>
-    /// The address is one jsonb column, null when there is none. As a nested complex type of optional parts
-    /// EF Core would need a discriminator column to tell "no address" from an empty one, and does not clear
-    /// it when the address is removed; JSON mapping is only offered for a root complex type.
-    /// </summary>
-    private static readonly ValueConverter<PostalAddress?, string> AddressAsJson = new(
-        address => JsonSerializer.Serialize(address, AddressJson),
-        json => JsonSerializer.Deserialize<PostalAddress>(json, AddressJson));
-
     public void Configure(EntityTypeBuilder<Company> company)
     {
         company.ToTable("companies");
@@ -43,10 +30,10 @@ internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
             details.Property(d => d.Size).HasColumnName("size").HasMaxLength(16).HasConversion(WireNames<CompanySize>.Converter);
             details.Property(d => d.Phone).HasColumnName("phone").HasMaxLength(32);
             details.Property(d => d.ParentCompanyId).HasColumnName("parent_company_id");
-            details.Property(d => d.Relationship).HasColumnName("relationship").HasMaxLength(16).HasConversion(WireNames<CompanyRelationship>.Converter);
+            details.Property(d => d.Relationship).HasColumnName("relationship").HasMaxLength(16).HasConversion(WireNames<Relationship>.Converter);
             details.Property(d => d.OwnerId).HasColumnName("owner_id").HasMaxLength(CompanyRequests.OwnerIdLength);
             details.PrimitiveCollection(d => d.Tags).HasColumnName("tags").HasColumnType("text[]");
-            details.Property(d => d.Address).HasColumnName("address").HasColumnType("jsonb").HasConversion(AddressAsJson);
+            details.Property(d => d.Address).HasColumnName("address").HasColumnType("jsonb").HasConversion(JsonColumn<PostalAddress?>.Converter, JsonColumn<PostalAddress?>.Comparer);
         });
     }
 }

@@ -13,7 +13,7 @@ public sealed record CreateCompanyRequest(
     string? Phone,
     PostalAddress? Address,
     Guid? ParentCompanyId,
-    CompanyRelationship? Relationship,
+    Relationship? Relationship,
     string? OwnerId,
     string?[]? Tags);
 
@@ -26,7 +26,7 @@ public sealed record CompanyResponse(
     string? Phone,
     PostalAddress? Address,
     Guid? ParentCompanyId,
-    CompanyRelationship? Relationship,
+    Relationship? Relationship,
     string? OwnerId,
     IReadOnlyList<string> Tags,
     DateTimeOffset CreatedAt,

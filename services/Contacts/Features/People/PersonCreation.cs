@@ -20,7 +20,7 @@ internal sealed class PersonCreation(ContactsDb db, TimeProvider time)
     /// <summary>The validated details, or null with the reasons in <paramref name="errors"/>.</summary>
     public async Task<PersonDetails?> ValidateAsync(CreatePersonRequest request, FieldErrors errors, CancellationToken cancellationToken)
     {
-        if (request.Validate(errors) is not { } details)
+        if (request.Validate(errors, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)) is not { } details)
         {
             return null;
         }

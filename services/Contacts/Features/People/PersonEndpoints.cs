@@ -54,7 +54,8 @@ public static class PersonEndpoints
                 + "?q= (2 to 200 characters) searches instead, tolerating typos: first name, last name, \"first last\", email, "
                 + "the name or domain of their company, and phone digits when q looks like a phone number (\"7946\" finds \"+44 20 7946 0000\"). "
                 + "Search results are ranked best first, not in creation order; their nextCursor continues the same ranking "
-                + "and is only valid with the same q.");
+                + "and is only valid with the same q; q does not combine with the filters. "
+                + PeopleFilter.Description);
 
         people.MapPatch("/{id:guid}", Update)
             .RequireScope(Scopes.Write("contacts"))
@@ -113,22 +114,34 @@ public static class PersonEndpoints
     }
 
     private static async Task<Results<Ok<Page<PersonResponse>>, ValidationProblem>> List(
-        [AsParameters] PageQuery page, string? q, ContactsDb db, CancellationToken cancellationToken)
+        [AsParameters] PageQuery page, [AsParameters] PeopleFilter filter, string? q, ContactsDb db, CancellationToken cancellationToken)
     {
         if (q is not null)
         {
+            if (!filter.IsEmpty)
+            {
+                return ApiProblems.Invalid(new Dictionary<string, string[]> { ["q"] = ["A search does not combine with filters; give one or the other."] });
+            }
+
             var searchErrors = new Dictionary<string, string[]>();
             return SearchQuery.Parse(q, page, searchErrors) is { } search
                 ? TypedResults.Ok(await PeopleSearch.ReadAsync(db, search, cancellationToken))
                 : ApiProblems.Invalid(searchErrors);
         }
 
+        var filterErrors = new FieldErrors();
+        var people = filter.Apply(db.People.AsNoTracking(), filterErrors);
         if (page.Validate() is { Count: > 0 } errors)
         {
             return ApiProblems.Invalid(errors);
         }
 
-        return TypedResults.Ok(await page.ReadAsync(db.People.AsNoTracking(), PersonResponse.From, cancellationToken));
+        if (people is null)
+        {
+            return ApiProblems.Invalid(filterErrors);
+        }
+
+        return TypedResults.Ok(await page.ReadAsync(people, PersonResponse.From, cancellationToken));
     }
 
     private static async Task<Results<Ok<PersonResponse>, ValidationProblem, ProblemHttpResult>> Update(
@@ -142,7 +155,7 @@ public static class PersonEndpoints
         }
 
         var errors = new FieldErrors();
-        if (person.Details.ApplyPatch(patch, json.Value.SerializerOptions, errors) is not { } details)
+        if (person.Details.ApplyPatch(patch, json.Value.SerializerOptions, errors, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)) is not { } details)
         {
             return ApiProblems.Invalid(errors);
         }
