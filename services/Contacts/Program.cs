@@ -3,6 +3,7 @@ using CrmCloud.Contacts.Features.Activities;
 using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.Consent;
 using CrmCloud.Contacts.Features.Duplicates;
+using CrmCloud.Contacts.Features.Merge;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Contacts.Features.Privacy;
 using CrmCloud.Platform.Data;
@@ -25,5 +26,6 @@ app.MapConsents();
 app.MapActivities();
 app.MapPrivacy();
 app.MapDuplicates();
+app.MapMerge();
 
 return await app.RunServiceAsync(args);

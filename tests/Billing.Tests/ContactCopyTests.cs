@@ -114,6 +114,29 @@ public sealed class ContactCopyTests(BillingApi api) : IClassFixture<BillingApi>
     }
 
     [Fact]
+    public async Task A_merge_updates_the_survivors_account_and_removes_the_merged_one_once()
+    {
+        var merged = Guid.CreateVersion7();
+        var ids = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+        await api.DeliverAsync(new ContactCreated(_tenant, _person, 1, BillingApi.Contact("Survivor"), DateTimeOffset.UtcNow), ids[0]);
+        await api.DeliverAsync(new ContactCreated(_tenant, merged, 1, BillingApi.Contact("Duplicate"), DateTimeOffset.UtcNow), ids[1]);
+        await api.WaitUntilConsumedAsync(ids[0], 1);
+        await api.WaitUntilConsumedAsync(ids[1], 1);
+
+        var merge = new ContactsMerged(_tenant, _person, 2, BillingApi.Contact("Merged", "ada@example.com"), [new MergedContact(merged, 2)], DateTimeOffset.UtcNow);
+        await api.DeliverAsync(merge, ids[2]);
+        await api.DeliverAsync(merge, ids[2]);
+        await api.WaitUntilConsumedAsync(ids[2], 2);
+
+        var account = Assert.Single(await api.AccountsAsync(_tenant, _person));
+        Assert.Equal("Ada Merged", account.GetProperty("billingName").GetString());
+        Assert.Equal(2, account.GetProperty("version").GetInt64());
+        Assert.Empty(await api.AccountsAsync(_tenant, merged));
+        Assert.Equal(1, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM billing_accounts WHERE person_id = $1 AND is_deleted AND billing_name = '' AND version = 2", merged));
+        Assert.Equal(1, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM inbox_messages WHERE message_id = $1", ids[2]));
+    }
+
+    [Fact]
     public async Task Another_tenant_cannot_see_the_account()
     {
         var messageId = Guid.NewGuid();

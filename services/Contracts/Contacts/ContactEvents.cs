@@ -70,3 +70,20 @@ public sealed record ContactDeleted(
     Guid PersonId,
     long Version,
     DateTimeOffset OccurredAt) : IIntegrationEvent;
+
+/// <summary>
+/// People found to be the same were merged into one: <see cref="PersonId"/> survives with
+/// <see cref="Contact"/> at <see cref="Version"/>, and each of <see cref="Merged"/> is gone, like a deleted
+/// person at its own version. A consumer moves whatever it keeps about a merged person (orders, tickets,
+/// invoices, responses) to the survivor, and from then on treats a fact naming a merged id as the survivor's.
+/// </summary>
+public sealed record ContactsMerged(
+    string TenantId,
+    Guid PersonId,
+    long Version,
+    ContactSnapshot Contact,
+    IReadOnlyList<MergedContact> Merged,
+    DateTimeOffset OccurredAt) : IIntegrationEvent;
+
+/// <summary>A person merged into another, and the version its removal has (one past its last).</summary>
+public sealed record MergedContact(Guid PersonId, long Version);

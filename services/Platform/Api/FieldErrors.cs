@@ -8,6 +8,9 @@ namespace CrmCloud.Platform.Api;
 /// </summary>
 public sealed class FieldErrors
 {
+    /// <summary>How many tags a resource may carry.</summary>
+    public const int MaxTags = 50;
+
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
     public bool IsEmpty => _errors.Count == 0;
@@ -125,7 +128,7 @@ public sealed class FieldErrors
     /// Tags trimmed, each 1 to <paramref name="maxLength"/> characters, duplicates (ignoring case) removed
     /// keeping the first, at most <paramref name="maxCount"/> of them. A bad tag is named by its index.
     /// </summary>
-    public string[] Tags(string field, IEnumerable<string?>? values, int maxCount = 50, int maxLength = 50)
+    public string[] Tags(string field, IEnumerable<string?>? values, int maxCount = MaxTags, int maxLength = 50)
     {
         var tags = new List<string>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

@@ -9,13 +9,14 @@ namespace CrmCloud.Platform.Contacts;
 /// <summary>
 /// Keeps a service's <typeparamref name="TCopy"/> in step with contacts: exactly once per message
 /// through the inbox, and in contacts' version order whatever order the events arrive in. A deleted or
-/// erased person leaves a tombstone without personal data.
+/// erased person leaves a tombstone without personal data, and so does each person merged into another.
 /// </summary>
 public abstract class ContactCopyConsumer<TDb, TCopy>(TDb db, TimeProvider time) :
     IConsumer<ContactCreated>,
     IConsumer<ContactUpdated>,
     IConsumer<ContactDeleted>,
-    IConsumer<ContactErased>
+    IConsumer<ContactErased>,
+    IConsumer<ContactsMerged>
     where TDb : ServiceDb
     where TCopy : ContactCopy, new()
 {
@@ -32,6 +33,16 @@ public abstract class ContactCopyConsumer<TDb, TCopy>(TDb db, TimeProvider time)
 
     public Task Consume(ConsumeContext<ContactErased> context) =>
         db.HandleOnceAsync(context, Name, (message, token) => ApplyAsync(message.PersonId, message.Version, null, token));
+
+    public Task Consume(ConsumeContext<ContactsMerged> context) =>
+        db.HandleOnceAsync(context, Name, async (message, token) =>
+        {
+            await ApplyAsync(message.PersonId, message.Version, message.Contact, token);
+            foreach (var merged in message.Merged)
+            {
+                await ApplyAsync(merged.PersonId, merged.Version, null, token);
+            }
+        });
 
     private async Task ApplyAsync(Guid personId, long version, ContactSnapshot? contact, CancellationToken cancellationToken)
     {

@@ -32,6 +32,16 @@ public abstract class VersionedResource<TDetails> : IVersioned, ITenantOwned
         Version = 1;
     }
 
+    /// <summary>
+    /// Records a change to what the resource holds beside its details (another record merged into it), so
+    /// its version, ETag and events move on even when the details stay the same.
+    /// </summary>
+    public void Touch(DateTimeOffset now)
+    {
+        UpdatedAt = now;
+        Version++;
+    }
+
     /// <returns>False when <paramref name="details"/> changes nothing: the version stays.</returns>
     public bool Change(TDetails details, DateTimeOffset now)
     {

@@ -25,6 +25,10 @@ public sealed class Person : VersionedResource<PersonDetails>
 
     public ContactDeleted Deleted(DateTimeOffset now) => new(TenantId, Id, Version + 1, now);
 
+    /// <summary>This person survived a merge of <paramref name="merged"/>; call after <see cref="Change"/>.</summary>
+    public ContactsMerged Merged(IEnumerable<Person> merged) =>
+        new(TenantId, Id, Version, Snapshot(), [.. merged.Select(person => new MergedContact(person.Id, person.Version + 1))], UpdatedAt);
+
     private ContactSnapshot Snapshot()
     {
         var details = Details;
