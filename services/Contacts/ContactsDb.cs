@@ -2,6 +2,7 @@ using CrmCloud.Contacts.Features.Activities;
 using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.Consent;
 using CrmCloud.Contacts.Features.People;
+using CrmCloud.Contacts.Features.Profile;
 using CrmCloud.Platform.Data;
 using CrmCloud.ServiceDefaults.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -19,4 +20,10 @@ public sealed class ContactsDb(DbContextOptions<ContactsDb> options, TenantConte
     public DbSet<ConsentChange> ConsentChanges => Set<ConsentChange>();
 
     public DbSet<Activity> Activities => Set<Activity>();
+
+    public DbSet<CustomerFact> CustomerFacts => Set<CustomerFact>();
+
+    public DbSet<CustomerProfile> CustomerProfiles => Set<CustomerProfile>();
+
+    public DbSet<CustomerRevenue> CustomerRevenues => Set<CustomerRevenue>();
 }

@@ -5,6 +5,7 @@ using CrmCloud.Contacts.Features.Consent;
 using CrmCloud.Contacts.Features.Duplicates;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Contacts.Features.Privacy;
+using CrmCloud.Contacts.Features.Profile;
 using CrmCloud.Platform.Data;
 using CrmCloud.Platform.Messaging;
 using CrmCloud.ServiceDefaults;
@@ -16,6 +17,7 @@ builder.AddMessaging<ContactsDb>("contacts");
 builder.AddPrivacy();
 builder.AddConsent();
 builder.AddActivities();
+builder.AddCustomerProfiles();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
@@ -25,5 +27,6 @@ app.MapConsents();
 app.MapActivities();
 app.MapPrivacy();
 app.MapDuplicates();
+app.MapCustomerProfiles();
 
 return await app.RunServiceAsync(args);

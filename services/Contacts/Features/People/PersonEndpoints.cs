@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CrmCloud.Contacts.Features.Companies;
+using CrmCloud.Contacts.Features.Profile;
 using CrmCloud.Contacts.Features.Search;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
@@ -54,7 +55,8 @@ public static class PersonEndpoints
                 + "?q= (2 to 200 characters) searches instead, tolerating typos: first name, last name, \"first last\", email, "
                 + "the name or domain of their company, and phone digits when q looks like a phone number (\"7946\" finds \"+44 20 7946 0000\"). "
                 + "Search results are ranked best first, not in creation order; their nextCursor continues the same ranking "
-                + "and is only valid with the same q.");
+                + "and is only valid with the same q."
+                + PeopleByValue.Description);
 
         people.MapPatch("/{id:guid}", Update)
             .RequireScope(Scopes.Write("contacts"))
@@ -113,8 +115,13 @@ public static class PersonEndpoints
     }
 
     private static async Task<Results<Ok<Page<PersonResponse>>, ValidationProblem>> List(
-        [AsParameters] PageQuery page, string? q, ContactsDb db, CancellationToken cancellationToken)
+        [AsParameters] PageQuery page, string? q, string? sort, string? currency, ContactsDb db, CancellationToken cancellationToken)
     {
+        if (sort is not null || currency is not null)
+        {
+            return await PeopleByValue.ListAsync(db, page, sort, currency, q, cancellationToken);
+        }
+
         if (q is not null)
         {
             var searchErrors = new Dictionary<string, string[]>();
