@@ -169,6 +169,19 @@ public sealed class ProfileTests(ProfileApi api) : IClassFixture<ProfileApi>
     }
 
     [Fact]
+    public async Task Facts_arriving_together_for_one_person_all_count()
+    {
+        var person = await NewPersonAsync();
+        var orders = Enumerable.Range(0, 20).Select(i => Facts.Order(_tenant, person, 1.5m, at: Start.AddMinutes(i))).ToList();
+
+        await Task.WhenAll(orders.Select(order => api.PublishAsync(order)));
+
+        var profile = await ProfileUntilAsync(Client, person, p => p.GetProperty("orderCount").GetInt32() == 20, "all 20 orders to count");
+        Assert.Equal(["30.00 EUR"], Revenue(profile));
+        Assert.Equal("2026-03-02T09:19:00Z", profile.GetProperty("lastOrderAt").GetString());
+    }
+
+    [Fact]
     public async Task The_last_campaign_response_is_the_latest_by_time_not_by_arrival()
     {
         var person = await NewPersonAsync();
