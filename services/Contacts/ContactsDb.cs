@@ -3,6 +3,7 @@ using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.Consent;
 using CrmCloud.Contacts.Features.Merge;
 using CrmCloud.Contacts.Features.People;
+using CrmCloud.Contacts.Features.Profile;
 using CrmCloud.Platform.Data;
 using CrmCloud.ServiceDefaults.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -22,4 +23,10 @@ public sealed class ContactsDb(DbContextOptions<ContactsDb> options, TenantConte
     public DbSet<Activity> Activities => Set<Activity>();
 
     public DbSet<PersonMerge> PersonMerges => Set<PersonMerge>();
+
+    public DbSet<CustomerFact> CustomerFacts => Set<CustomerFact>();
+
+    public DbSet<CustomerProfile> CustomerProfiles => Set<CustomerProfile>();
+
+    public DbSet<CustomerRevenue> CustomerRevenues => Set<CustomerRevenue>();
 }

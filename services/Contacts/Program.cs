@@ -6,6 +6,7 @@ using CrmCloud.Contacts.Features.Duplicates;
 using CrmCloud.Contacts.Features.Merge;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Contacts.Features.Privacy;
+using CrmCloud.Contacts.Features.Profile;
 using CrmCloud.Platform.Data;
 using CrmCloud.Platform.Messaging;
 using CrmCloud.ServiceDefaults;
@@ -17,6 +18,7 @@ builder.AddMessaging<ContactsDb>("contacts");
 builder.AddPrivacy();
 builder.AddConsent();
 builder.AddActivities();
+builder.AddCustomerProfiles();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
@@ -27,5 +29,6 @@ app.MapActivities();
 app.MapPrivacy();
 app.MapDuplicates();
 app.MapMerge();
+app.MapCustomerProfiles();
 
 return await app.RunServiceAsync(args);

@@ -514,6 +514,184 @@ namespace CrmCloud.Contacts.Migrations
                     b.ToTable("people", (string)null);
                 });
 
+            modelBuilder.Entity("CrmCloud.Contacts.Features.Profile.CustomerFact", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal?>("Amount")
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("amount");
+
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("CampaignName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("campaign_name");
+
+                    b.Property<Guid?>("CompanyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("company_id");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("event");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("summary");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_customer_facts");
+
+                    b.HasIndex("CompanyId")
+                        .HasDatabaseName("ix_customer_facts_company_id");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_customer_facts_person_id");
+
+                    b.HasIndex("TenantId", "CompanyId")
+                        .HasDatabaseName("ix_customer_facts_tenant_id_company_id");
+
+                    b.HasIndex("TenantId", "Kind", "SourceId", "Event")
+                        .IsUnique()
+                        .HasDatabaseName("ix_customer_facts_tenant_id_kind_source_id_event");
+
+                    b.HasIndex("TenantId", "PersonId", "OccurredAt", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_customer_facts_tenant_id_person_id_occurred_at_id");
+
+                    b.ToTable("customer_facts", (string)null);
+                });
+
+            modelBuilder.Entity("CrmCloud.Contacts.Features.Profile.CustomerProfile", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<DateTimeOffset?>("FirstOrderAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_order_at");
+
+                    b.Property<DateTimeOffset?>("LastOrderAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_order_at");
+
+                    b.Property<string>("LastResponse")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("last_response");
+
+                    b.Property<DateTimeOffset?>("LastResponseAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_response_at");
+
+                    b.Property<Guid?>("LastResponseCampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_response_campaign_id");
+
+                    b.Property<string>("LastResponseCampaignName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("last_response_campaign_name");
+
+                    b.Property<int>("OpenTickets")
+                        .HasColumnType("integer")
+                        .HasColumnName("open_tickets");
+
+                    b.Property<int>("OrderCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("order_count");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("PersonId")
+                        .HasName("pk_customer_profiles");
+
+                    b.HasIndex("TenantId", "OrderCount")
+                        .HasDatabaseName("ix_customer_profiles_tenant_id_order_count");
+
+                    b.ToTable("customer_profiles", (string)null);
+                });
+
+            modelBuilder.Entity("CrmCloud.Contacts.Features.Profile.CustomerRevenue", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<decimal>("Amount")
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("PersonId", "Currency")
+                        .HasName("pk_customer_revenues");
+
+                    b.HasIndex("TenantId", "Currency", "Amount", "PersonId")
+                        .HasDatabaseName("ix_customer_revenues_tenant_id_currency_amount_person_id");
+
+                    b.ToTable("customer_revenues", (string)null);
+                });
+
             modelBuilder.Entity("CrmCloud.Platform.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -640,6 +818,47 @@ namespace CrmCloud.Contacts.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_consents_people_person_id");
+                });
+
+            modelBuilder.Entity("CrmCloud.Contacts.Features.Profile.CustomerFact", b =>
+                {
+                    b.HasOne("CrmCloud.Contacts.Features.Companies.Company", null)
+                        .WithMany()
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_customer_facts_companies_company_id");
+
+                    b.HasOne("CrmCloud.Contacts.Features.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_facts_people_person_id");
+                });
+
+            modelBuilder.Entity("CrmCloud.Contacts.Features.Profile.CustomerProfile", b =>
+                {
+                    b.HasOne("CrmCloud.Contacts.Features.People.Person", null)
+                        .WithOne()
+                        .HasForeignKey("CrmCloud.Contacts.Features.Profile.CustomerProfile", "PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_profiles_people_person_id");
+                });
+
+            modelBuilder.Entity("CrmCloud.Contacts.Features.Profile.CustomerRevenue", b =>
+                {
+                    b.HasOne("CrmCloud.Contacts.Features.Profile.CustomerProfile", null)
+                        .WithMany("Revenues")
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_revenues_customer_profiles_person_id");
+                });
+
+            modelBuilder.Entity("CrmCloud.Contacts.Features.Profile.CustomerProfile", b =>
+                {
+                    b.Navigation("Revenues");
                 });
 #pragma warning restore 612, 618
         }

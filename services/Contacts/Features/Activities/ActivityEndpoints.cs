@@ -69,7 +69,10 @@ public static class ActivityEndpoints
             .WithSummary("Get a person's timeline")
             .WithDescription(
                 "What happened with the person, newest first by occurredAt (ties newest id first), a page at a time: pass nextCursor back as cursor. "
-                + "Each item has kind, occurredAt and the entry under the property its kind names; today every item is kind activity. "
+                + "Each item has kind, occurredAt and the entry under the property its kind names: activity, or a fact another service published "
+                + "about the person: order (placed, cancelled), invoice (issued), payment (received), ticket (opened, solved) or campaign "
+                + "(the response: opened, clicked, replied, converted, unsubscribed), each with event, sourceId, summary and, where there is one, "
+                + "amount as { amount, currency } (an order's net total, an invoice's total, a payment's amount). Facts appear as they arrive by event. "
                 + "A task is placed by its occurredAt (by default when it was created), not by its due time, so that rescheduling it does not move it.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -213,7 +216,10 @@ public static class ActivityEndpoints
             return ApiProblems.NotFound("person", id);
         }
 
-        return TypedResults.Ok(await page.ReadAsync(db.Activities.AsNoTracking().Where(a => a.PersonId == id), cancellationToken));
+        return TypedResults.Ok(await page.ReadAsync(
+            db.Activities.AsNoTracking().Where(a => a.PersonId == id),
+            db.CustomerFacts.AsNoTracking().Where(f => f.PersonId == id),
+            cancellationToken));
     }
 
     /// <summary>

@@ -1,17 +1,43 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using CrmCloud.Contacts.Features.Profile;
 using CrmCloud.Platform.Api;
+using CrmCloud.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrmCloud.Contacts.Features.Activities;
 
 /// <summary>
-/// One entry of a person's timeline. <c>kind</c> says what it is and which property holds it: today only
-/// <c>activity</c>; facts from other services (orders, invoices, tickets) join as kinds of their own.
+/// One entry of a person's timeline. <c>kind</c> says what it is and which property holds it: <c>activity</c>, or
+/// for the facts other services publish <c>order</c>, <c>invoice</c>, <c>payment</c>, <c>ticket</c> or <c>campaign</c>
+/// (see <see cref="FactKind"/>), each a <see cref="CustomerFactResponse"/>.
 /// </summary>
-public sealed record TimelineItem(string Kind, DateTimeOffset OccurredAt, ActivityResponse? Activity)
+public sealed record TimelineItem(
+    string Kind,
+    DateTimeOffset OccurredAt,
+    ActivityResponse? Activity = null,
+    CustomerFactResponse? Order = null,
+    CustomerFactResponse? Invoice = null,
+    CustomerFactResponse? Payment = null,
+    CustomerFactResponse? Ticket = null,
+    CustomerFactResponse? Campaign = null)
 {
     public static TimelineItem Of(Activity activity) => new("activity", activity.Details.OccurredAt, ActivityResponse.From(activity));
+
+    public static TimelineItem Of(CustomerFact fact)
+    {
+        var entry = CustomerFactResponse.From(fact);
+        var kind = WireNames<FactKind>.Of(fact.Kind);
+        return fact.Kind switch
+        {
+            FactKind.Order => new(kind, fact.OccurredAt, Order: entry),
+            FactKind.Invoice => new(kind, fact.OccurredAt, Invoice: entry),
+            FactKind.Payment => new(kind, fact.OccurredAt, Payment: entry),
+            FactKind.Ticket => new(kind, fact.OccurredAt, Ticket: entry),
+            FactKind.Campaign => new(kind, fact.OccurredAt, Campaign: entry),
+            _ => throw new InvalidOperationException($"No timeline entry for {fact.Kind}."),
+        };
+    }
 }
 
 /// <summary>
@@ -35,22 +61,39 @@ public sealed record TimelineQuery(int? Limit, string? Cursor)
         return errors;
     }
 
-    /// <summary>Reads one page of <paramref name="activities"/> newest first; call <see cref="Validate"/> first.</summary>
-    public async Task<Page<TimelineItem>> ReadAsync(IQueryable<Activity> activities, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads one page of <paramref name="activities"/> and <paramref name="facts"/> together, newest first; call
+    /// <see cref="Validate"/> first. Each source gives its own first <c>limit + 1</c> entries after the cursor, in the
+    /// same order, so the page's entries are among them; ids are UUIDv7 from one generator, so the order stays total.
+    /// </summary>
+    public async Task<Page<TimelineItem>> ReadAsync(IQueryable<Activity> activities, IQueryable<CustomerFact> facts, CancellationToken cancellationToken)
     {
         var limit = Limit ?? PageQuery.DefaultLimit;
         if (Cursor is not null && DecodeCursor(Cursor) is var (at, id))
         {
             activities = activities.Where(a => a.Details.OccurredAt < at || (a.Details.OccurredAt == at && a.Id.CompareTo(id) < 0));
+            facts = facts.Where(f => f.OccurredAt < at || (f.OccurredAt == at && f.Id.CompareTo(id) < 0));
         }
 
-        var rows = await activities
+        var fromActivities = await activities
             .OrderByDescending(a => a.Details.OccurredAt)
             .ThenByDescending(a => a.Id)
             .Take(limit + 1)
             .ToListAsync(cancellationToken);
-        var next = rows.Count > limit ? EncodeCursor(rows[limit - 1].Details.OccurredAt, rows[limit - 1].Id) : null;
-        return new Page<TimelineItem>([.. rows.Take(limit).Select(TimelineItem.Of)], next);
+        var fromFacts = await facts
+            .OrderByDescending(f => f.OccurredAt)
+            .ThenByDescending(f => f.Id)
+            .Take(limit + 1)
+            .ToListAsync(cancellationToken);
+        // Guid orders as PostgreSQL's uuid does (byte by byte), so this merge keeps the database's order.
+        var rows = fromActivities.Select(a => (At: a.Details.OccurredAt, a.Id, Item: TimelineItem.Of(a)))
+            .Concat(fromFacts.Select(f => (At: f.OccurredAt, f.Id, Item: TimelineItem.Of(f))))
+            .OrderByDescending(row => row.At)
+            .ThenByDescending(row => row.Id)
+            .Take(limit + 1)
+            .ToList();
+        var next = rows.Count > limit ? EncodeCursor(rows[limit - 1].At, rows[limit - 1].Id) : null;
+        return new Page<TimelineItem>([.. rows.Take(limit).Select(row => row.Item)], next);
     }
 
     private static string EncodeCursor(DateTimeOffset at, Guid id)

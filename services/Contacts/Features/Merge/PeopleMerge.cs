@@ -1,5 +1,6 @@
 using CrmCloud.Contacts.Features.Consent;
 using CrmCloud.Contacts.Features.People;
+using CrmCloud.Contacts.Features.Profile;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,7 @@ public sealed record MergePeopleRequest(IReadOnlyList<Guid>? DuplicateIds);
 
 /// <summary>
 /// <c>POST /api/v1/people/{id}/merge</c>, in one transaction: the survivor takes what the duplicates said that it
-/// lacks (<see cref="MergedDetails"/>), their activities, consent history and consents (the most recent decision
+/// lacks (<see cref="MergedDetails"/>), their activities, customer facts, consent history and consents (the most recent decision
 /// per channel wins), the duplicates go, and <c>ContactsMerged</c> tells the other services to re-point their
 /// copies. A duplicate already merged into the survivor is no error, so a repeated merge answers the same.
 /// </summary>
@@ -75,6 +76,7 @@ internal static class PeopleMerge
             {
                 await MoveHoldingsAsync(db, duplicate.Id, survivor.Id, now, cancellationToken);
                 await MergeConsentsAsync(db, duplicate.Id, survivor.Id, now, cancellationToken);
+                await CustomerProfiles.MergeAsync(db, survivor.Id, duplicate.Id, cancellationToken);
                 db.PersonMerges.Add(PersonMerge.Of(tenantId, duplicate.Id, survivor.Id, now));
                 db.People.Remove(duplicate);
             }

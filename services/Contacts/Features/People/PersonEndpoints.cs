@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CrmCloud.Contacts.Features.Companies;
+using CrmCloud.Contacts.Features.Profile;
 using CrmCloud.Contacts.Features.Search;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
@@ -55,7 +56,8 @@ public static class PersonEndpoints
                 + "the name or domain of their company, and phone digits when q looks like a phone number (\"7946\" finds \"+44 20 7946 0000\"). "
                 + "Search results are ranked best first, not in creation order; their nextCursor continues the same ranking "
                 + "and is only valid with the same q; q does not combine with the filters. "
-                + PeopleFilter.Description);
+                + PeopleFilter.Description
+                + PeopleByValue.Description);
 
         people.MapPatch("/{id:guid}", Update)
             .RequireScope(Scopes.Write("contacts"))
@@ -114,8 +116,19 @@ public static class PersonEndpoints
     }
 
     private static async Task<Results<Ok<Page<PersonResponse>>, ValidationProblem>> List(
-        [AsParameters] PageQuery page, [AsParameters] PeopleFilter filter, string? q, ContactsDb db, CancellationToken cancellationToken)
+        [AsParameters] PageQuery page, [AsParameters] PeopleFilter filter, string? q, string? sort, string? currency, ContactsDb db, CancellationToken cancellationToken)
     {
+        var filterErrors = new FieldErrors();
+        if (filter.Apply(db.People.AsNoTracking(), filterErrors) is not { } people)
+        {
+            return ApiProblems.Invalid(filterErrors);
+        }
+
+        if (sort is not null || currency is not null)
+        {
+            return await PeopleByValue.ListAsync(db, people, page, sort, currency, q, cancellationToken);
+        }
+
         if (q is not null)
         {
             if (!filter.IsEmpty)
@@ -129,16 +142,9 @@ public static class PersonEndpoints
                 : ApiProblems.Invalid(searchErrors);
         }
 
-        var filterErrors = new FieldErrors();
-        var people = filter.Apply(db.People.AsNoTracking(), filterErrors);
         if (page.Validate() is { Count: > 0 } errors)
         {
             return ApiProblems.Invalid(errors);
-        }
-
-        if (people is null)
-        {
-            return ApiProblems.Invalid(filterErrors);
         }
 
         return TypedResults.Ok(await page.ReadAsync(people, PersonResponse.From, cancellationToken));
