@@ -17,7 +17,7 @@ public static class ServiceAreas
 
     public static readonly IReadOnlyList<ServiceArea> All =
     [
-        new("contacts", ["people", "companies", "custom-fields", "activities"]),
+        new("contacts", ["people", "companies", "custom-fields", "activities", "imports"]),
         new("sales", ["customers", "leads", "pipelines", "opportunities", "products", "price-lists", "quotes", "orders", "forecast"]),
         new("campaign", ["audience-members", "segments", "campaigns"]),
         new("support", ["requesters", "tickets", "sla-policies", "service-contracts", "kb-articles", "canned-responses", "assets", "inbound"]),

@@ -116,6 +116,28 @@ public sealed class SystemTests(RunningSystem system)
     }
 
     [Fact]
+    public async Task A_merge_through_the_gateway_leaves_one_copy_of_the_survivor_in_every_other_service()
+    {
+        using var client = await system.ClientForAsync($"e2e-{Guid.NewGuid():N}");
+        var survivorId = await CreatePersonAsync(client, """{ "firstName": "Katherine", "lastName": "Johnson" }""");
+        var duplicateId = await CreatePersonAsync(client, """{ "firstName": "Katherine", "lastName": "Goble", "email": "katherine@example.com" }""");
+        await CopyAppearsAsync(client, "billing-accounts", duplicateId, "billingName", "Katherine Goble");
+
+        var merged = await client.PostAsync(
+            $"/api/v1/people/{survivorId}/merge",
+            new StringContent($$"""{ "duplicateIds": ["{{duplicateId}}"] }""", Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, merged.StatusCode);
+        await Task.WhenAll(
+            CopyIsGoneAsync(client, "customers", duplicateId),
+            CopyIsGoneAsync(client, "audience-members", duplicateId),
+            CopyIsGoneAsync(client, "requesters", duplicateId),
+            CopyIsGoneAsync(client, "billing-accounts", duplicateId),
+            CopyAppearsAsync(client, "billing-accounts", survivorId, "email", "katherine@example.com"));
+    }
+
+    [Fact]
     public async Task A_post_repeated_with_the_same_idempotency_key_creates_one_person()
     {
         using var client = await system.ClientForAsync($"e2e-{Guid.NewGuid():N}");
