@@ -2,6 +2,7 @@ using CrmCloud.Contacts;
 using CrmCloud.Contacts.Features.Activities;
 using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.Consent;
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Contacts.Features.Duplicates;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Contacts.Features.Privacy;
@@ -25,5 +26,6 @@ app.MapConsents();
 app.MapActivities();
 app.MapPrivacy();
 app.MapDuplicates();
+app.MapCustomFields();
 
 return await app.RunServiceAsync(args);

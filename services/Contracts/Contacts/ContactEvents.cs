@@ -1,9 +1,13 @@
+using System.Text.Json;
+
 namespace CrmCloud.Contracts.Contacts;
 
 /// <summary>
 /// A person as other services need to copy it. <see cref="Version"/> grows with each change of the
 /// person, so a consumer can ignore a fact older than the copy it already has.
 /// <see cref="CompanyId"/> (added later, absent in older events) is the company the person works for.
+/// <see cref="CustomFields"/> (added later, absent in older events) holds the tenant's custom field values by key, as
+/// the API shows them: a string (text, a choice's option, a date <c>YYYY-MM-DD</c>), a number or a boolean.
 /// </summary>
 public sealed record ContactSnapshot(
     string FirstName,
@@ -11,7 +15,8 @@ public sealed record ContactSnapshot(
     string? Email,
     string? Phone,
     string? JobTitle,
-    Guid? CompanyId = null);
+    Guid? CompanyId = null,
+    IReadOnlyDictionary<string, JsonElement>? CustomFields = null);
 
 /// <summary>A person was created in contacts.</summary>
 public sealed record ContactCreated(

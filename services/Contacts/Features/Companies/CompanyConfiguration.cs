@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.Json;
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -47,6 +48,7 @@ internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
             details.Property(d => d.OwnerId).HasColumnName("owner_id").HasMaxLength(CompanyRequests.OwnerIdLength);
             details.PrimitiveCollection(d => d.Tags).HasColumnName("tags").HasColumnType("text[]");
             details.Property(d => d.Address).HasColumnName("address").HasColumnType("jsonb").HasConversion(AddressAsJson);
+            details.Property(d => d.CustomFields).HasCustomFieldsColumn();
         });
     }
 }

@@ -1,3 +1,4 @@
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Contracts.Contacts;
 using CrmCloud.Platform.Data;
 
@@ -24,11 +25,15 @@ public sealed class Person : VersionedResource<PersonDetails>
     public ContactDeleted Deleted(DateTimeOffset now) => new(TenantId, Id, Version + 1, now);
 
     private ContactSnapshot Snapshot() =>
-        new(Details.FirstName, Details.LastName, Details.Email, Details.Phone, Details.JobTitle, Details.CompanyId);
+        new(Details.FirstName, Details.LastName, Details.Email, Details.Phone, Details.JobTitle, Details.CompanyId, Details.CustomFields);
 }
 
 /// <summary>
 /// What a caller says about a person; validated by <see cref="PersonRequests"/>. <see cref="CompanyId"/>
 /// is the company of the tenant the person works for.
 /// </summary>
-public sealed record PersonDetails(string FirstName, string LastName, string? Email, string? Phone, string? JobTitle, Guid? CompanyId);
+public sealed record PersonDetails(string FirstName, string LastName, string? Email, string? Phone, string? JobTitle, Guid? CompanyId)
+{
+    /// <summary>Checked against the tenant's definitions by <see cref="CustomFieldSchema"/>, not by <see cref="PersonRequests"/>.</summary>
+    public CustomFieldValues CustomFields { get; init; } = CustomFieldValues.None;
+}

@@ -1,3 +1,4 @@
+using CrmCloud.Contacts.Features.CustomFields;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -22,6 +23,7 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
             // A plain id, checked against the tenant's companies in code (see CompanyConfiguration); indexed by the
             // Companies migration, since EF Core cannot index a complex type's columns.
             details.Property(d => d.CompanyId).HasColumnName("company_id");
+            details.Property(d => d.CustomFields).HasCustomFieldsColumn();
         });
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CrmCloud.Contacts.Features.Companies;
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Contacts.Features.Search;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
@@ -24,7 +25,9 @@ public static class PersonEndpoints
             .RequireScope(Scopes.Write("contacts"))
             .WithName("CreatePerson")
             .WithSummary("Create a person")
-            .WithDescription("Creates a person and publishes ContactCreated. An id may be supplied for idempotent imports. companyId must name a company of the tenant (400 otherwise).")
+            .WithDescription(
+                "Creates a person and publishes ContactCreated. An id may be supplied for idempotent imports. companyId must name a company of the tenant (400 otherwise). "
+                + "customFields is an object of values by key, each checked against the tenant's custom fields for people (400 naming customFields.<key>).")
             .Accepts<CreatePersonRequest>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -54,13 +57,16 @@ public static class PersonEndpoints
                 + "?q= (2 to 200 characters) searches instead, tolerating typos: first name, last name, \"first last\", email, "
                 + "the name or domain of their company, and phone digits when q looks like a phone number (\"7946\" finds \"+44 20 7946 0000\"). "
                 + "Search results are ranked best first, not in creation order; their nextCursor continues the same ranking "
-                + "and is only valid with the same q.");
+                + "and is only valid with the same q. "
+                + CustomFieldFilter.Description);
 
         people.MapPatch("/{id:guid}", Update)
             .RequireScope(Scopes.Write("contacts"))
             .WithName("UpdatePerson")
             .WithSummary("Update a person (JSON merge patch)")
-            .WithDescription("Absent fields stay, null clears a field. companyId must name a company of the tenant (400 otherwise). If-Match with the ETag guards against lost updates (412).")
+            .WithDescription(
+                "Absent fields stay, null clears a field. companyId must name a company of the tenant (400 otherwise). "
+                + "customFields is merged key by key: absent keys stay, null removes a value (not a required one). If-Match with the ETag guards against lost updates (412).")
             .Accepts<CreatePersonRequest>("application/merge-patch+json", "application/json")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
@@ -113,22 +119,25 @@ public static class PersonEndpoints
     }
 
     private static async Task<Results<Ok<Page<PersonResponse>>, ValidationProblem>> List(
-        [AsParameters] PageQuery page, string? q, ContactsDb db, CancellationToken cancellationToken)
+        [AsParameters] PageQuery page, string? q, ContactsDb db, HttpRequest request, CancellationToken cancellationToken)
     {
         if (q is not null)
         {
             var searchErrors = new Dictionary<string, string[]>();
+            CustomFieldFilter.RefuseWithSearch(request.Query, searchErrors);
             return SearchQuery.Parse(q, page, searchErrors) is { } search
                 ? TypedResults.Ok(await PeopleSearch.ReadAsync(db, search, cancellationToken))
                 : ApiProblems.Invalid(searchErrors);
         }
 
-        if (page.Validate() is { Count: > 0 } errors)
+        var errors = page.Validate();
+        var filter = await CustomFieldFilter.ReadAsync(db, CustomFieldEntity.Person, request.Query, errors, cancellationToken);
+        if (errors.Count > 0)
         {
             return ApiProblems.Invalid(errors);
         }
 
-        return TypedResults.Ok(await page.ReadAsync(db.People.AsNoTracking(), PersonResponse.From, cancellationToken));
+        return TypedResults.Ok(await page.ReadAsync(filter.ApplyTo(db.People.AsNoTracking()), PersonResponse.From, cancellationToken));
     }
 
     private static async Task<Results<Ok<PersonResponse>, ValidationProblem, ProblemHttpResult>> Update(
@@ -142,6 +151,7 @@ public static class PersonEndpoints
         }
 
         var errors = new FieldErrors();
+        var customFields = await CustomFieldSchema.PatchAsync(db, CustomFieldEntity.Person, person.Details.CustomFields, patch, errors, cancellationToken);
         if (person.Details.ApplyPatch(patch, json.Value.SerializerOptions, errors) is not { } details)
         {
             return ApiProblems.Invalid(errors);
@@ -156,7 +166,7 @@ public static class PersonEndpoints
             }
         }
 
-        if (person.Change(details, time.GetUtcNow()))
+        if (person.Change(details with { CustomFields = customFields }, time.GetUtcNow()))
         {
             db.Publish(person.Updated());
             if (!await db.TrySaveChangesAsync(cancellationToken))

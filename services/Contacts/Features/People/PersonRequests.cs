@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Platform.Api;
 
 namespace CrmCloud.Contacts.Features.People;
@@ -11,7 +12,8 @@ public sealed record CreatePersonRequest(
     string? Email,
     string? Phone,
     string? JobTitle,
-    Guid? CompanyId = null);
+    Guid? CompanyId = null,
+    IReadOnlyDictionary<string, JsonElement>? CustomFields = null);
 
 public sealed record PersonResponse(
     Guid Id,
@@ -23,7 +25,8 @@ public sealed record PersonResponse(
     Guid? CompanyId,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version)
+    long Version,
+    IReadOnlyDictionary<string, JsonElement> CustomFields)
 {
     public static PersonResponse From(Person person) => new(
         person.Id,
@@ -35,7 +38,8 @@ public sealed record PersonResponse(
         person.Details.CompanyId,
         person.CreatedAt,
         person.UpdatedAt,
-        person.Version);
+        person.Version,
+        person.Details.CustomFields);
 }
 
 /// <summary>
@@ -46,7 +50,7 @@ public static class PersonRequests
 {
     public const int NameLength = 100;
 
-    private static readonly HashSet<string> Patchable = ["firstName", "lastName", "email", "phone", "jobTitle", "companyId"];
+    private static readonly HashSet<string> Patchable = ["firstName", "lastName", "email", "phone", "jobTitle", "companyId", CustomFieldSchema.Property];
 
     public static PersonDetails? Validate(this CreatePersonRequest request, FieldErrors errors)
     {
