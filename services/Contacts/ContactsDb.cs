@@ -2,6 +2,7 @@ using CrmCloud.Contacts.Features.Activities;
 using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.Consent;
 using CrmCloud.Contacts.Features.Merge;
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Contacts.Features.Profile;
 using CrmCloud.Platform.Data;
@@ -29,4 +30,6 @@ public sealed class ContactsDb(DbContextOptions<ContactsDb> options, TenantConte
     public DbSet<CustomerProfile> CustomerProfiles => Set<CustomerProfile>();
 
     public DbSet<CustomerRevenue> CustomerRevenues => Set<CustomerRevenue>();
+
+    public DbSet<CustomFieldDefinition> CustomFields => Set<CustomFieldDefinition>();
 }

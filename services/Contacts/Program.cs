@@ -2,6 +2,7 @@ using CrmCloud.Contacts;
 using CrmCloud.Contacts.Features.Activities;
 using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.Consent;
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Contacts.Features.Duplicates;
 using CrmCloud.Contacts.Features.Merge;
 using CrmCloud.Contacts.Features.People;
@@ -30,5 +31,6 @@ app.MapPrivacy();
 app.MapDuplicates();
 app.MapMerge();
 app.MapCustomerProfiles();
+app.MapCustomFields();
 
 return await app.RunServiceAsync(args);

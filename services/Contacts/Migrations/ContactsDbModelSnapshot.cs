@@ -161,6 +161,11 @@ namespace CrmCloud.Contacts.Migrations
                                 .HasColumnType("jsonb")
                                 .HasColumnName("address");
 
+                            b1.Property<string>("CustomFields")
+                                .IsRequired()
+                                .HasColumnType("jsonb")
+                                .HasColumnName("custom_fields");
+
                             b1.Property<string>("Domain")
                                 .HasMaxLength(253)
                                 .HasColumnType("character varying(253)")
@@ -356,6 +361,87 @@ namespace CrmCloud.Contacts.Migrations
                     b.ToTable("consents", (string)null);
                 });
 
+            modelBuilder.Entity("CrmCloud.Contacts.Features.CustomFields.CustomFieldDefinition", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Entity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("entity");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("type");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Details", "CrmCloud.Contacts.Features.CustomFields.CustomFieldDefinition.Details#CustomFieldDetails", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Description")
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)")
+                                .HasColumnName("description");
+
+                            b1.Property<string>("Label")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("label");
+
+                            b1.PrimitiveCollection<string[]>("Options")
+                                .IsRequired()
+                                .HasColumnType("text[]")
+                                .HasColumnName("options");
+
+                            b1.Property<bool>("Required")
+                                .HasColumnType("boolean")
+                                .HasColumnName("required");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_custom_fields");
+
+                    b.HasIndex("TenantId", "Id")
+                        .HasDatabaseName("ix_custom_fields_tenant_id_id");
+
+                    b.HasIndex("TenantId", "Entity", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_custom_fields_tenant_id_entity_key");
+
+                    b.ToTable("custom_fields", (string)null);
+                });
+
             modelBuilder.Entity("CrmCloud.Contacts.Features.Merge.PersonMerge", b =>
                 {
                     b.Property<Guid>("MergedPersonId")
@@ -421,6 +507,11 @@ namespace CrmCloud.Contacts.Migrations
                             b1.Property<Guid?>("CompanyId")
                                 .HasColumnType("uuid")
                                 .HasColumnName("company_id");
+
+                            b1.Property<string>("CustomFields")
+                                .IsRequired()
+                                .HasColumnType("jsonb")
+                                .HasColumnName("custom_fields");
 
                             b1.Property<string>("Demographics")
                                 .HasColumnType("jsonb")

@@ -1,9 +1,12 @@
+using System.Text.Json;
+
 namespace CrmCloud.Contracts.Contacts;
 
 /// <summary>
 /// A company as other services need to copy it. <see cref="Size"/> and <see cref="Relationship"/> are the
 /// API's lower-case strings (<c>"51-200"</c>, <c>"customer"</c>); <see cref="ParentCompanyId"/> is another
-/// company of the same tenant.
+/// company of the same tenant. <see cref="CustomFields"/> (added later, absent in older events) holds the tenant's
+/// custom field values by key, as the API shows them.
 /// </summary>
 public sealed record CompanySnapshot(
     string Name,
@@ -14,7 +17,8 @@ public sealed record CompanySnapshot(
     AddressSnapshot? Address,
     string? Relationship,
     Guid? ParentCompanyId,
-    string? OwnerId);
+    string? OwnerId,
+    IReadOnlyDictionary<string, JsonElement>? CustomFields = null);
 
 /// <summary>A person's or company's postal address; <see cref="Country"/> is an ISO 3166-1 alpha-2 code.</summary>
 public sealed record AddressSnapshot(

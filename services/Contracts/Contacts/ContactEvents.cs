@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace CrmCloud.Contracts.Contacts;
 
 /// <summary>
@@ -6,6 +8,8 @@ namespace CrmCloud.Contracts.Contacts;
 /// <see cref="Phone"/> are the primary ones. Members added later (from <see cref="CompanyId"/> on) are
 /// absent in older events, so they are optional. Enumerations are the API's lower-case strings
 /// (<c>"lead"</c>, <c>"customer"</c>); <see cref="BirthDate"/> is for age bands in segments.
+/// <see cref="CustomFields"/> holds the tenant's custom field values by key, as the API shows them: a string
+/// (text, a choice's option, a date <c>YYYY-MM-DD</c>), a number or a boolean.
 /// </summary>
 public sealed record ContactSnapshot(
     string FirstName,
@@ -46,6 +50,8 @@ public sealed record ContactSnapshot(
     public string? PurchasePurpose { get; init; }
 
     public string? PaymentMethod { get; init; }
+
+    public IReadOnlyDictionary<string, JsonElement>? CustomFields { get; init; }
 }
 
 /// <summary>A person was created in contacts.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Contracts.Contacts;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
@@ -37,7 +38,8 @@ public sealed class Company : VersionedResource<CompanyDetails>
         Details.Address is { } address ? new AddressSnapshot(address.Street, address.City, address.Region, address.PostalCode, address.Country) : null,
         Details.Relationship is { } relationship ? WireNames<Relationship>.Of(relationship) : null,
         Details.ParentCompanyId,
-        Details.OwnerId);
+        Details.OwnerId,
+        Details.CustomFields);
 }
 
 /// <summary>What a caller says about a company; validated by <see cref="CompanyRequests"/>.</summary>
@@ -53,6 +55,9 @@ public sealed record CompanyDetails(
     string? OwnerId,
     string[] Tags)
 {
+    /// <summary>Checked against the tenant's definitions by <see cref="CustomFieldSchema"/>, not by <see cref="CompanyRequests"/>.</summary>
+    public CustomFieldValues CustomFields { get; init; } = CustomFieldValues.None;
+
     /// <summary>Equal when every field is, tags compared in order (an array alone compares by reference).</summary>
     public bool Equals(CompanyDetails? other) =>
         other is not null
@@ -65,7 +70,8 @@ public sealed record CompanyDetails(
         && ParentCompanyId == other.ParentCompanyId
         && Relationship == other.Relationship
         && OwnerId == other.OwnerId
-        && Tags.SequenceEqual(other.Tags, StringComparer.Ordinal);
+        && Tags.SequenceEqual(other.Tags, StringComparer.Ordinal)
+        && CustomFields.Equals(other.CustomFields);
 
     public override int GetHashCode() => HashCode.Combine(Name, Domain, ParentCompanyId, OwnerId, Tags.Length);
 }

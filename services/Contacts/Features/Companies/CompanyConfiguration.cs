@@ -1,3 +1,4 @@
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -34,6 +35,7 @@ internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
             details.Property(d => d.OwnerId).HasColumnName("owner_id").HasMaxLength(CompanyRequests.OwnerIdLength);
             details.PrimitiveCollection(d => d.Tags).HasColumnName("tags").HasColumnType("text[]");
             details.Property(d => d.Address).HasColumnName("address").HasColumnType("jsonb").HasConversion(JsonColumn<PostalAddress?>.Converter, JsonColumn<PostalAddress?>.Comparer);
+            details.Property(d => d.CustomFields).HasCustomFieldsColumn();
         });
     }
 }

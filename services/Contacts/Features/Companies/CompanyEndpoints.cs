@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Contacts.Features.Search;
 using CrmCloud.Platform.Api;
@@ -27,7 +28,8 @@ public static class CompanyEndpoints
             .WithDescription(
                 "Creates a company and publishes CompanyCreated. An id may be supplied for idempotent imports. "
                 + "size is one of 1-10, 11-50, 51-200, 201-1000, 1001-5000, 5001+; relationship one of prospect, customer, supplier, partner; "
-                + "parentCompanyId must name another company of the tenant (400 otherwise).")
+                + "parentCompanyId must name another company of the tenant (400 otherwise). "
+                + "customFields is an object of values by key, each checked against the tenant's custom fields for companies (400 naming customFields.<key>).")
             .Accepts<CreateCompanyRequest>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -43,7 +45,8 @@ public static class CompanyEndpoints
             .WithDescription(
                 "Companies in creation order, a page at a time: pass nextCursor back as cursor. ?name= keeps those with exactly that name, ignoring case. "
                 + "?q= (2 to 200 characters) searches name and domain instead, tolerating typos. Search results are ranked best first, "
-                + "not in creation order; their nextCursor continues the same ranking and is only valid with the same q.");
+                + "not in creation order; their nextCursor continues the same ranking and is only valid with the same q. "
+                + CustomFieldFilter.Description);
 
         companies.MapGet("/{id:guid}/people", ListPeople)
             .RequireScope(Scopes.Read("contacts"))
@@ -56,7 +59,8 @@ public static class CompanyEndpoints
             .WithName("UpdateCompany")
             .WithSummary("Update a company (JSON merge patch)")
             .WithDescription(
-                "Absent fields stay, null clears a field; address is patched part by part and null removes it; tags are replaced whole. "
+                "Absent fields stay, null clears a field; address is patched part by part and null removes it; tags are replaced whole; "
+                + "customFields is merged key by key: absent keys stay, null removes a value (not a required one). "
                 + "parentCompanyId must name another company of the tenant that is not below this one (400 otherwise). "
                 + "If-Match with the ETag guards against lost updates (412).")
             .Accepts<CreateCompanyRequest>("application/merge-patch+json", "application/json")
@@ -79,11 +83,13 @@ public static class CompanyEndpoints
         CreateCompanyRequest request, ContactsDb db, TimeProvider time, HttpResponse response, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
+        var customFields = await CustomFieldSchema.ValidateAsync(db, CustomFieldEntity.Company, request.CustomFields, errors, cancellationToken);
         if (request.Validate(errors) is not { } details)
         {
             return ApiProblems.Invalid(errors);
         }
 
+        details = details with { CustomFields = customFields };
         var id = request.Id ?? Ids.New();
         if (details.ParentCompanyId is { } parentId)
         {
@@ -124,22 +130,25 @@ public static class CompanyEndpoints
     }
 
     private static async Task<Results<Ok<Page<CompanyResponse>>, ValidationProblem>> List(
-        [AsParameters] PageQuery page, string? name, string? q, ContactsDb db, CancellationToken cancellationToken)
+        [AsParameters] PageQuery page, string? name, string? q, ContactsDb db, HttpRequest request, CancellationToken cancellationToken)
     {
         if (q is not null)
         {
             var searchErrors = new Dictionary<string, string[]>();
+            CustomFieldFilter.RefuseWithSearch(request.Query, searchErrors);
             return SearchQuery.Parse(q, page, searchErrors) is { } search
                 ? TypedResults.Ok(await CompanySearch.ReadAsync(db, search, name, cancellationToken))
                 : ApiProblems.Invalid(searchErrors);
         }
 
-        if (page.Validate() is { Count: > 0 } errors)
+        var errors = page.Validate();
+        var filter = await CustomFieldFilter.ReadAsync(db, CustomFieldEntity.Company, request.Query, errors, cancellationToken);
+        if (errors.Count > 0)
         {
             return ApiProblems.Invalid(errors);
         }
 
-        var companies = db.Companies.AsNoTracking();
+        var companies = filter.ApplyTo(db.Companies.AsNoTracking());
         if (!string.IsNullOrWhiteSpace(name))
         {
             var exactly = name.Trim().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
@@ -177,6 +186,7 @@ public static class CompanyEndpoints
         }
 
         var errors = new FieldErrors();
+        var customFields = await CustomFieldSchema.PatchAsync(db, CustomFieldEntity.Company, company.Details.CustomFields, patch, errors, cancellationToken);
         if (company.Details.ApplyPatch(patch, json.Value.SerializerOptions, errors) is not { } details)
         {
             return ApiProblems.Invalid(errors);
@@ -191,7 +201,7 @@ public static class CompanyEndpoints
             }
         }
 
-        if (company.Change(details, time.GetUtcNow()))
+        if (company.Change(details with { CustomFields = customFields }, time.GetUtcNow()))
         {
             db.Publish(company.Updated());
             if (!await db.TrySaveChangesAsync(cancellationToken))

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Platform.Api;
 
 namespace CrmCloud.Contacts.Features.Companies;
@@ -15,7 +16,8 @@ public sealed record CreateCompanyRequest(
     Guid? ParentCompanyId,
     Relationship? Relationship,
     string? OwnerId,
-    string?[]? Tags);
+    string?[]? Tags,
+    IReadOnlyDictionary<string, JsonElement>? CustomFields = null);
 
 public sealed record CompanyResponse(
     Guid Id,
@@ -31,7 +33,8 @@ public sealed record CompanyResponse(
     IReadOnlyList<string> Tags,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version)
+    long Version,
+    IReadOnlyDictionary<string, JsonElement> CustomFields)
 {
     public static CompanyResponse From(Company company) => new(
         company.Id,
@@ -47,7 +50,8 @@ public sealed record CompanyResponse(
         company.Details.Tags,
         company.CreatedAt,
         company.UpdatedAt,
-        company.Version);
+        company.Version,
+        company.Details.CustomFields);
 }
 
 /// <summary>
@@ -62,7 +66,7 @@ public static class CompanyRequests
     public const int OwnerIdLength = 64;
 
     private static readonly HashSet<string> Patchable =
-        ["name", "domain", "industry", "size", "phone", "address", "parentCompanyId", "relationship", "ownerId", "tags"];
+        ["name", "domain", "industry", "size", "phone", "address", "parentCompanyId", "relationship", "ownerId", "tags", CustomFieldSchema.Property];
 
     public static CompanyDetails? Validate(this CreateCompanyRequest request, FieldErrors errors)
     {

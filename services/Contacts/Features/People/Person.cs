@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Contracts.Contacts;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
@@ -49,6 +50,7 @@ public sealed class Person : VersionedResource<PersonDetails>
             IncomeBand = WireName(details.Demographics?.IncomeBand),
             PurchasePurpose = WireName(details.Demographics?.PurchasePurpose),
             PaymentMethod = WireName(details.Demographics?.PaymentMethod),
+            CustomFields = details.CustomFields,
         };
     }
 
@@ -79,6 +81,9 @@ public sealed record PersonDetails(
     string[] Tags,
     Demographics? Demographics)
 {
+    /// <summary>Checked against the tenant's definitions by <see cref="CustomFieldSchema"/>, not by <see cref="PersonRequests"/>.</summary>
+    public CustomFieldValues CustomFields { get; init; } = CustomFieldValues.None;
+
     /// <summary>
     /// The primary email address, always the one in <see cref="Emails"/> (also after <c>with</c>); the setter
     /// exists only so EF Core maps the column, and ignores what it reads.
@@ -113,7 +118,8 @@ public sealed record PersonDetails(
         && Relationship == other.Relationship
         && OwnerId == other.OwnerId
         && Tags.SequenceEqual(other.Tags, StringComparer.Ordinal)
-        && Demographics == other.Demographics;
+        && Demographics == other.Demographics
+        && CustomFields.Equals(other.CustomFields);
 
     public override int GetHashCode() => HashCode.Combine(FirstName, LastName, Email, CompanyId, OwnerId, Tags.Length);
 }

@@ -1,3 +1,4 @@
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 using Microsoft.EntityFrameworkCore;
@@ -44,6 +45,7 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
             details.PrimitiveCollection(d => d.Tags).HasColumnName("tags").HasColumnType("text[]").HasDefaultValueSql("'{}'::text[]");
             details.Property(d => d.Demographics).HasColumnName("demographics").HasColumnType("jsonb")
                 .HasConversion(JsonColumn<Demographics?>.Converter, JsonColumn<Demographics?>.Comparer);
+            details.Property(d => d.CustomFields).HasCustomFieldsColumn();
         });
     }
 }

@@ -1,4 +1,5 @@
 using CrmCloud.Contacts.Features.Companies;
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,9 +18,14 @@ internal sealed class PersonCreation(ContactsDb db, TimeProvider time)
     /// <summary>Companies already found in the tenant, so a batch naming one company many times asks once.</summary>
     private readonly HashSet<Guid> _companiesFound = [];
 
+    /// <summary>The tenant's custom fields for people, read at the first item and kept for the rest of a batch.</summary>
+    private CustomFieldSchema? _customFields;
+
     /// <summary>The validated details, or null with the reasons in <paramref name="errors"/>.</summary>
     public async Task<PersonDetails?> ValidateAsync(CreatePersonRequest request, FieldErrors errors, CancellationToken cancellationToken)
     {
+        _customFields ??= await CustomFieldSchema.LoadAsync(db, CustomFieldEntity.Person, cancellationToken);
+        var customFields = _customFields.Validate(request.CustomFields, errors);
         if (request.Validate(errors, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)) is not { } details)
         {
             return null;
@@ -36,7 +42,7 @@ internal sealed class PersonCreation(ContactsDb db, TimeProvider time)
             _companiesFound.Add(companyId);
         }
 
-        return details;
+        return details with { CustomFields = customFields };
     }
 
     /// <summary>Adds the person and its event to the context; nothing is stored until it saves.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.Profile;
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Contacts.Features.Search;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
@@ -25,7 +26,9 @@ public static class PersonEndpoints
             .RequireScope(Scopes.Write("contacts"))
             .WithName("CreatePerson")
             .WithSummary("Create a person")
-            .WithDescription("Creates a person and publishes ContactCreated. An id may be supplied for idempotent imports. companyId must name a company of the tenant (400 otherwise).")
+            .WithDescription(
+                "Creates a person and publishes ContactCreated. An id may be supplied for idempotent imports. companyId must name a company of the tenant (400 otherwise). "
+                + "customFields is an object of values by key, each checked against the tenant's custom fields for people (400 naming customFields.<key>).")
             .Accepts<CreatePersonRequest>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -57,13 +60,16 @@ public static class PersonEndpoints
                 + "Search results are ranked best first, not in creation order; their nextCursor continues the same ranking "
                 + "and is only valid with the same q; q does not combine with the filters. "
                 + PeopleFilter.Description
+                + CustomFieldFilter.Description
                 + PeopleByValue.Description);
 
         people.MapPatch("/{id:guid}", Update)
             .RequireScope(Scopes.Write("contacts"))
             .WithName("UpdatePerson")
             .WithSummary("Update a person (JSON merge patch)")
-            .WithDescription("Absent fields stay, null clears a field. companyId must name a company of the tenant (400 otherwise). If-Match with the ETag guards against lost updates (412).")
+            .WithDescription(
+                "Absent fields stay, null clears a field. companyId must name a company of the tenant (400 otherwise). "
+                + "customFields is merged key by key: absent keys stay, null removes a value (not a required one). If-Match with the ETag guards against lost updates (412).")
             .Accepts<CreatePersonRequest>("application/merge-patch+json", "application/json")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
@@ -116,14 +122,18 @@ public static class PersonEndpoints
     }
 
     private static async Task<Results<Ok<Page<PersonResponse>>, ValidationProblem>> List(
-        [AsParameters] PageQuery page, [AsParameters] PeopleFilter filter, string? q, string? sort, string? currency, ContactsDb db, CancellationToken cancellationToken)
+        [AsParameters] PageQuery page, [AsParameters] PeopleFilter filter, string? q, string? sort, string? currency, ContactsDb db, HttpRequest request, CancellationToken cancellationToken)
     {
         var filterErrors = new FieldErrors();
-        if (filter.Apply(db.People.AsNoTracking(), filterErrors) is not { } people)
+        var filtered = filter.Apply(db.People.AsNoTracking(), filterErrors);
+        var errors = filterErrors.ToDictionary();
+        var customFields = await CustomFieldFilter.ReadAsync(db, CustomFieldEntity.Person, request.Query, errors, cancellationToken);
+        if (filtered is null || errors.Count > 0)
         {
-            return ApiProblems.Invalid(filterErrors);
+            return ApiProblems.Invalid(errors);
         }
 
+        var people = customFields.ApplyTo(filtered);
         if (sort is not null || currency is not null)
         {
             return await PeopleByValue.ListAsync(db, people, page, sort, currency, q, cancellationToken);
@@ -131,20 +141,21 @@ public static class PersonEndpoints
 
         if (q is not null)
         {
+            var searchErrors = new Dictionary<string, string[]>();
             if (!filter.IsEmpty)
             {
-                return ApiProblems.Invalid(new Dictionary<string, string[]> { ["q"] = ["A search does not combine with filters; give one or the other."] });
+                searchErrors["q"] = ["A search does not combine with filters; give one or the other."];
             }
 
-            var searchErrors = new Dictionary<string, string[]>();
+            CustomFieldFilter.RefuseWithSearch(request.Query, searchErrors);
             return SearchQuery.Parse(q, page, searchErrors) is { } search
                 ? TypedResults.Ok(await PeopleSearch.ReadAsync(db, search, cancellationToken))
                 : ApiProblems.Invalid(searchErrors);
         }
 
-        if (page.Validate() is { Count: > 0 } errors)
+        if (page.Validate() is { Count: > 0 } pageErrors)
         {
-            return ApiProblems.Invalid(errors);
+            return ApiProblems.Invalid(pageErrors);
         }
 
         return TypedResults.Ok(await page.ReadAsync(people, PersonResponse.From, cancellationToken));
@@ -161,6 +172,7 @@ public static class PersonEndpoints
         }
 
         var errors = new FieldErrors();
+        var customFields = await CustomFieldSchema.PatchAsync(db, CustomFieldEntity.Person, person.Details.CustomFields, patch, errors, cancellationToken);
         if (person.Details.ApplyPatch(patch, json.Value.SerializerOptions, errors, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)) is not { } details)
         {
             return ApiProblems.Invalid(errors);
@@ -175,7 +187,7 @@ public static class PersonEndpoints
             }
         }
 
-        if (person.Change(details, time.GetUtcNow()))
+        if (person.Change(details with { CustomFields = customFields }, time.GetUtcNow()))
         {
             db.Publish(person.Updated());
             if (!await db.TrySaveChangesAsync(cancellationToken))

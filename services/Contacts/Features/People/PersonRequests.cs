@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Platform.Api;
 
 namespace CrmCloud.Contacts.Features.People;
@@ -26,7 +27,8 @@ public sealed record CreatePersonRequest(
     Relationship? Relationship = null,
     string? OwnerId = null,
     IReadOnlyList<string?>? Tags = null,
-    Demographics? Demographics = null);
+    Demographics? Demographics = null,
+    IReadOnlyDictionary<string, JsonElement>? CustomFields = null);
 
 /// <summary>
 /// One email address (<c>address</c>) or phone number (<c>number</c>) with an optional label; when none is
@@ -53,6 +55,7 @@ public sealed record PersonResponse(
     string? OwnerId,
     IReadOnlyList<string> Tags,
     Demographics? Demographics,
+    IReadOnlyDictionary<string, JsonElement> CustomFields,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     long Version)
@@ -79,6 +82,7 @@ public sealed record PersonResponse(
             details.OwnerId,
             details.Tags,
             details.Demographics,
+            details.CustomFields,
             person.CreatedAt,
             person.UpdatedAt,
             person.Version);
@@ -102,7 +106,7 @@ public static class PersonRequests
     private static readonly HashSet<string> Patchable =
     [
         "firstName", "lastName", "email", "phone", "emails", "phones", "jobTitle", "companyId", "address", "language",
-        "preferredChannel", "source", "lifecycleStage", "relationship", "ownerId", "tags", "demographics",
+        "preferredChannel", "source", "lifecycleStage", "relationship", "ownerId", "tags", "demographics", CustomFieldSchema.Property,
     ];
 
     private static readonly HashSet<string> DemographicsPatchable = ["birthDate", "gender", "incomeBand", "purchasePurpose", "paymentMethod"];
