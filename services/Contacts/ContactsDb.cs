@@ -1,6 +1,7 @@
 using CrmCloud.Contacts.Features.Activities;
 using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.Consent;
+using CrmCloud.Contacts.Features.Imports;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Platform.Data;
 using CrmCloud.ServiceDefaults.Tenancy;
@@ -19,4 +20,8 @@ public sealed class ContactsDb(DbContextOptions<ContactsDb> options, TenantConte
     public DbSet<ConsentChange> ConsentChanges => Set<ConsentChange>();
 
     public DbSet<Activity> Activities => Set<Activity>();
+
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+
+    public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
 }

@@ -3,6 +3,7 @@ using CrmCloud.Contacts.Features.Activities;
 using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.Consent;
 using CrmCloud.Contacts.Features.Duplicates;
+using CrmCloud.Contacts.Features.Imports;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Contacts.Features.Privacy;
 using CrmCloud.Platform.Data;
@@ -16,6 +17,7 @@ builder.AddMessaging<ContactsDb>("contacts");
 builder.AddPrivacy();
 builder.AddConsent();
 builder.AddActivities();
+builder.AddImports();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
@@ -25,5 +27,6 @@ app.MapConsents();
 app.MapActivities();
 app.MapPrivacy();
 app.MapDuplicates();
+app.MapImports();
 
 return await app.RunServiceAsync(args);

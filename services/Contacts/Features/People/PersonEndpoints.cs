@@ -56,6 +56,18 @@ public static class PersonEndpoints
                 + "Search results are ranked best first, not in creation order; their nextCursor continues the same ranking "
                 + "and is only valid with the same q.");
 
+        people.MapGet("/export", Export)
+            .RequireScope(Scopes.Read("contacts"))
+            .WithName("ExportPeople")
+            .WithSummary("Export people as CSV")
+            .WithDescription(
+                "Every person the list's filters keep (the same parameters as GET /api/v1/people, such as ?q=), in creation order, "
+                + "as text/csv streamed row by row: no paging, whatever the number. A header row names the columns after the API's fields "
+                + "(so the file imports again as it is); RFC 4180 quoting; a cell starting with = + - or @ is prefixed with an apostrophe "
+                + "so that spreadsheets open it as text rather than run it as a formula.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesValidationProblem();
+
         people.MapPatch("/{id:guid}", Update)
             .RequireScope(Scopes.Write("contacts"))
             .WithName("UpdatePerson")
@@ -113,9 +125,9 @@ public static class PersonEndpoints
     }
 
     private static async Task<Results<Ok<Page<PersonResponse>>, ValidationProblem>> List(
-        [AsParameters] PageQuery page, string? q, ContactsDb db, CancellationToken cancellationToken)
+        [AsParameters] PageQuery page, [AsParameters] PeopleFilter filter, ContactsDb db, CancellationToken cancellationToken)
     {
-        if (q is not null)
+        if (filter.Q is { } q)
         {
             var searchErrors = new Dictionary<string, string[]>();
             return SearchQuery.Parse(q, page, searchErrors) is { } search
@@ -123,12 +135,23 @@ public static class PersonEndpoints
                 : ApiProblems.Invalid(searchErrors);
         }
 
-        if (page.Validate() is { Count: > 0 } errors)
+        if (page.Validate() is { Count: > 0 } errors || (errors = filter.Validate()).Count > 0)
         {
             return ApiProblems.Invalid(errors);
         }
 
-        return TypedResults.Ok(await page.ReadAsync(db.People.AsNoTracking(), PersonResponse.From, cancellationToken));
+        return TypedResults.Ok(await page.ReadAsync(filter.Apply(db), PersonResponse.From, cancellationToken));
+    }
+
+    private static Results<PushStreamHttpResult, ValidationProblem> Export(
+        [AsParameters] PeopleFilter filter, ContactsDb db, CancellationToken cancellationToken)
+    {
+        if (filter.Validate() is { Count: > 0 } errors)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        return CsvExport.Result(filter.ReadAllAsync(db, cancellationToken), PeopleCsv.Columns, "people.csv", cancellationToken);
     }
 
     private static async Task<Results<Ok<PersonResponse>, ValidationProblem, ProblemHttpResult>> Update(
