@@ -23,6 +23,9 @@ public static class CsvExport
     {
         Delimiter = ",",
         NewLine = "\r\n",
+        // With NewLine set, CsvHelper's own rule quotes only fields holding the whole "\r\n": a lone \n must be quoted too.
+        ShouldQuote = args => args.Field is { Length: > 0 } field
+            && (field.AsSpan().IndexOfAny("\",\r\n") >= 0 || field[0] == ' ' || field[^1] == ' '),
         InjectionOptions = InjectionOptions.Escape,
     };
 

@@ -43,8 +43,9 @@ public static class PeopleSearch
     {
         // The SQL is built from constants only; the search text and the tenant go in as parameters.
         var (hits, parameters) = Hits(db, query);
-        var sql = $"SELECT p.* FROM people AS p WHERE p.id IN (SELECT hits.id FROM ({hits}) AS hits)";
-        return db.People.FromSqlRaw(sql, [.. parameters]);
+        var sql = $"SELECT hits.id AS \"Value\" FROM ({hits}) AS hits";
+        var ids = db.Database.SqlQueryRaw<Guid>(sql, [.. parameters]);
+        return db.People.Where(person => ids.Contains(person.Id));
     }
 
     /// <summary>A SELECT of (id, rank) for every person of the tenant the search finds, and its parameters.</summary>
