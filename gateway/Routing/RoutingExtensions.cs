@@ -1,5 +1,6 @@
 using CrmCloud.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.ServiceDiscovery;
@@ -12,6 +13,9 @@ public static class RoutingExtensions
     public const string TenantCallerPolicy = "gateway:tenant-caller";
 
     private const string Tag = "Routing";
+
+    /// <summary>The route metadata naming the resource a route serves.</summary>
+    private const string ResourceKey = "resource";
 
     /// <summary>
     /// YARP with one route per resource of <see cref="ServiceAreas"/> and one cluster per service, addressed
@@ -42,6 +46,12 @@ public static class RoutingExtensions
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
+        }).ConfigureEndpoints((endpoint, route) =>
+        {
+            if (route.Metadata?.GetValueOrDefault(ResourceKey) is { } resource && ServiceAreas.LargeBodies.TryGetValue(resource, out var limit))
+            {
+                endpoint.WithMetadata(new RequestSizeLimitAttribute(limit));
+            }
         });
 
         app.MapFallback($"{ServiceAreas.ApiPrefix}/{{**path}}", UnknownResource)
@@ -70,6 +80,7 @@ public static class RoutingExtensions
             RouteId = $"{area.Name}.{resource}",
             ClusterId = area.Name,
             AuthorizationPolicy = TenantCallerPolicy,
+            Metadata = new Dictionary<string, string> { [ResourceKey] = resource },
             // The catch-all is optional: the route matches the collection and everything below it.
             Match = new RouteMatch { Path = $"{ServiceAreas.ApiPrefix}/{resource}/{{**remainder}}" },
         })),

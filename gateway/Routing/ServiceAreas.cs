@@ -23,4 +23,13 @@ public static class ServiceAreas
         new("support", ["requesters", "tickets", "sla-policies", "service-contracts", "kb-articles", "canned-responses", "assets", "inbound"]),
         new("billing", ["billing-accounts", "invoices", "credit-notes", "payments", "subscriptions", "tax-rates"]),
     ];
+
+    /// <summary>
+    /// Resources whose requests carry files, with the body size their service accepts (the default limit of
+    /// <c>ServiceDefaults</c> stays for every other route): contacts takes CSV imports of up to 50 MiB.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, long> LargeBodies = new Dictionary<string, long>(StringComparer.Ordinal)
+    {
+        ["imports"] = 50L * 1024 * 1024,
+    };
 }

@@ -3,6 +3,7 @@ using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.Consent;
 using CrmCloud.Contacts.Features.Merge;
 using CrmCloud.Contacts.Features.CustomFields;
+using CrmCloud.Contacts.Features.Imports;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Contacts.Features.Profile;
 using CrmCloud.Platform.Data;
@@ -32,4 +33,8 @@ public sealed class ContactsDb(DbContextOptions<ContactsDb> options, TenantConte
     public DbSet<CustomerRevenue> CustomerRevenues => Set<CustomerRevenue>();
 
     public DbSet<CustomFieldDefinition> CustomFields => Set<CustomFieldDefinition>();
+
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+
+    public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
 }

@@ -5,6 +5,7 @@ using CrmCloud.Contacts.Features.Consent;
 using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Contacts.Features.Duplicates;
 using CrmCloud.Contacts.Features.Merge;
+using CrmCloud.Contacts.Features.Imports;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Contacts.Features.Privacy;
 using CrmCloud.Contacts.Features.Profile;
@@ -20,6 +21,7 @@ builder.AddPrivacy();
 builder.AddConsent();
 builder.AddActivities();
 builder.AddCustomerProfiles();
+builder.AddImports();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
@@ -32,5 +34,6 @@ app.MapDuplicates();
 app.MapMerge();
 app.MapCustomerProfiles();
 app.MapCustomFields();
+app.MapImports();
 
 return await app.RunServiceAsync(args);

@@ -111,7 +111,7 @@ internal static class PeopleBatch
     /// The supplied ids already stored, in any tenant: ids are unique across tenants, so one the tenant cannot
     /// see is still taken, exactly as for a single create.
     /// </summary>
-    private static async Task<HashSet<Guid>> TakenIdsAsync(ContactsDb db, IEnumerable<Guid?> ids, CancellationToken cancellationToken)
+    public static async Task<HashSet<Guid>> TakenIdsAsync(ContactsDb db, IEnumerable<Guid?> ids, CancellationToken cancellationToken)
     {
         var supplied = ids.OfType<Guid>().Distinct().ToList();
         if (supplied.Count == 0)

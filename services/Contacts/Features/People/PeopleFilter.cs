@@ -1,14 +1,22 @@
+using System.Data;
+using System.Runtime.CompilerServices;
+using CrmCloud.Contacts.Features.CustomFields;
+using CrmCloud.Contacts.Features.Search;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace CrmCloud.Contacts.Features.People;
 
 /// <summary>
-/// The plain query parameters that narrow a list of people, shared by every way of reading the list (a page
-/// at a time, the CSV export): each names the field it filters by, ranges take <c>After</c>/<c>Before</c>
-/// suffixes (exclusive), and all of them must hold.
+/// The query parameters that narrow a list of people, shared by every way of reading the list (a page at a
+/// time, sorted by value, the CSV export), so a filter added here narrows them all: each names the field it
+/// filters by, ranges take <c>After</c>/<c>Before</c> suffixes (exclusive), custom fields come as
+/// <c>customFields.&lt;key&gt;</c> (<see cref="CustomFieldFilter"/>), and all of them must hold. <c>q</c> is the
+/// typo-tolerant search of <see cref="PeopleSearch"/>, which stands alone.
 /// </summary>
 public sealed record PeopleFilter(
+    string? Q,
     string? LifecycleStage,
     string? Relationship,
     string? PreferredChannel,
@@ -24,10 +32,56 @@ public sealed record PeopleFilter(
         "Filters, all of which must hold: lifecycleStage, relationship, preferredChannel (their lower-case values), ownerId, companyId, "
         + "tag (people carrying the tag), createdAfter/createdBefore and updatedAfter/updatedBefore (ISO 8601 timestamps, exclusive).";
 
-    public bool IsEmpty => this == new PeopleFilter(null, null, null, null, null, null, null, null, null, null);
+    /// <summary>Whether a filter other than <c>q</c> is given.</summary>
+    private bool HasFieldFilters => this with { Q = null } != new PeopleFilter(null, null, null, null, null, null, null, null, null, null, null);
 
-    /// <summary>The people that pass, or null with the parameters that are not valid in <paramref name="errors"/>.</summary>
-    public IQueryable<Person>? Apply(IQueryable<Person> people, FieldErrors errors)
+    /// <summary>
+    /// The tenant's people that pass, unordered; null with the parameters that are not valid in
+    /// <paramref name="errors"/>. <paramref name="query"/> is the request's, for the custom field filters.
+    /// </summary>
+    public async Task<IQueryable<Person>?> ApplyAsync(ContactsDb db, IQueryCollection query, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        var fieldErrors = new FieldErrors();
+        var people = Apply(db.People.AsNoTracking(), fieldErrors);
+        foreach (var (parameter, messages) in fieldErrors.ToDictionary())
+        {
+            errors[parameter] = messages;
+        }
+
+        if (Q is not null)
+        {
+            if (HasFieldFilters)
+            {
+                errors["q"] = ["A search does not combine with filters; give one or the other."];
+            }
+
+            CustomFieldFilter.RefuseWithSearch(query, errors);
+            return SearchQuery.ParseUnpaged(Q, errors) is { } search && errors.Count == 0 ? PeopleSearch.Matching(db, search) : null;
+        }
+
+        var customFields = await CustomFieldFilter.ReadAsync(db, CustomFieldEntity.Person, query, errors, cancellationToken);
+        return people is not null && errors.Count == 0 ? customFields.ApplyTo(people) : null;
+    }
+
+    /// <summary>
+    /// Every person of <paramref name="people"/> (from <see cref="ApplyAsync"/>), in creation order, streamed from one
+    /// snapshot of the database (a repeatable-read transaction), so an export is consistent however long it takes.
+    /// </summary>
+    public async IAsyncEnumerable<Person> ReadAllAsync(ContactsDb db, IQueryable<Person> people, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        if (Q is not null)
+        {
+            await RankedSearch.UseThresholdAsync(db, cancellationToken);
+        }
+
+        await foreach (var person in people.OrderBy(p => p.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            yield return person;
+        }
+    }
+
+    private IQueryable<Person>? Apply(IQueryable<Person> people, FieldErrors errors)
     {
         if (Parse<LifecycleStage>("lifecycleStage", LifecycleStage, errors) is { } stage)
         {

@@ -63,6 +63,18 @@ public static class PersonEndpoints
                 + CustomFieldFilter.Description
                 + PeopleByValue.Description);
 
+        people.MapGet("/export", Export)
+            .RequireScope(Scopes.Read("contacts"))
+            .WithName("ExportPeople")
+            .WithSummary("Export people as CSV")
+            .WithDescription(
+                "Every person the list's filters keep (the same parameters as GET /api/v1/people, such as ?q=), in creation order, "
+                + "as text/csv streamed row by row: no paging, whatever the number. A header row names the columns after the API's fields "
+                + "(so the file imports again as it is); RFC 4180 quoting; a cell starting with = + - or @ is prefixed with an apostrophe "
+                + "so that spreadsheets open it as text rather than run it as a formula.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesValidationProblem();
+
         people.MapPatch("/{id:guid}", Update)
             .RequireScope(Scopes.Write("contacts"))
             .WithName("UpdatePerson")
@@ -122,35 +134,24 @@ public static class PersonEndpoints
     }
 
     private static async Task<Results<Ok<Page<PersonResponse>>, ValidationProblem>> List(
-        [AsParameters] PageQuery page, [AsParameters] PeopleFilter filter, string? q, string? sort, string? currency, ContactsDb db, HttpRequest request, CancellationToken cancellationToken)
+        [AsParameters] PageQuery page, [AsParameters] PeopleFilter filter, string? sort, string? currency, ContactsDb db, HttpRequest request, CancellationToken cancellationToken)
     {
-        var filterErrors = new FieldErrors();
-        var filtered = filter.Apply(db.People.AsNoTracking(), filterErrors);
-        var errors = filterErrors.ToDictionary();
-        var customFields = await CustomFieldFilter.ReadAsync(db, CustomFieldEntity.Person, request.Query, errors, cancellationToken);
-        if (filtered is null || errors.Count > 0)
+        var errors = new Dictionary<string, string[]>();
+        if (await filter.ApplyAsync(db, request.Query, errors, cancellationToken) is not { } people)
         {
             return ApiProblems.Invalid(errors);
         }
 
-        var people = customFields.ApplyTo(filtered);
         if (sort is not null || currency is not null)
         {
-            return await PeopleByValue.ListAsync(db, people, page, sort, currency, q, cancellationToken);
+            return await PeopleByValue.ListAsync(db, people, page, sort, currency, filter.Q, cancellationToken);
         }
 
-        if (q is not null)
+        if (filter.Q is { } q)
         {
-            var searchErrors = new Dictionary<string, string[]>();
-            if (!filter.IsEmpty)
-            {
-                searchErrors["q"] = ["A search does not combine with filters; give one or the other."];
-            }
-
-            CustomFieldFilter.RefuseWithSearch(request.Query, searchErrors);
-            return SearchQuery.Parse(q, page, searchErrors) is { } search
+            return SearchQuery.Parse(q, page, errors) is { } search
                 ? TypedResults.Ok(await PeopleSearch.ReadAsync(db, search, cancellationToken))
-                : ApiProblems.Invalid(searchErrors);
+                : ApiProblems.Invalid(errors);
         }
 
         if (page.Validate() is { Count: > 0 } pageErrors)
@@ -159,6 +160,18 @@ public static class PersonEndpoints
         }
 
         return TypedResults.Ok(await page.ReadAsync(people, PersonResponse.From, cancellationToken));
+    }
+
+    private static async Task<Results<PushStreamHttpResult, ValidationProblem>> Export(
+        [AsParameters] PeopleFilter filter, ContactsDb db, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (await filter.ApplyAsync(db, request.Query, errors, cancellationToken) is not { } people)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        return CsvExport.Result(filter.ReadAllAsync(db, people, cancellationToken), PeopleCsv.Columns, "people.csv", cancellationToken);
     }
 
     private static async Task<Results<Ok<PersonResponse>, ValidationProblem, ProblemHttpResult>> Update(
@@ -172,28 +185,14 @@ public static class PersonEndpoints
         }
 
         var errors = new FieldErrors();
-        var customFields = await CustomFieldSchema.PatchAsync(db, CustomFieldEntity.Person, person.Details.CustomFields, patch, errors, cancellationToken);
-        if (person.Details.ApplyPatch(patch, json.Value.SerializerOptions, errors, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)) is not { } details)
+        if (await PersonPatch.ApplyAsync(db, person, patch, json.Value.SerializerOptions, time.GetUtcNow(), errors, cancellationToken) is not { } changed)
         {
             return ApiProblems.Invalid(errors);
         }
 
-        if (details.CompanyId is { } companyId && companyId != person.Details.CompanyId)
+        if (changed && !await db.TrySaveChangesAsync(cancellationToken))
         {
-            await CompanyLinks.RequireCompanyAsync(db, "companyId", companyId, errors, cancellationToken);
-            if (!errors.IsEmpty)
-            {
-                return ApiProblems.Invalid(errors);
-            }
-        }
-
-        if (person.Change(details with { CustomFields = customFields }, time.GetUtcNow()))
-        {
-            db.Publish(person.Updated());
-            if (!await db.TrySaveChangesAsync(cancellationToken))
-            {
-                return ApiProblems.PreconditionFailed(Resource);
-            }
+            return ApiProblems.PreconditionFailed(Resource);
         }
 
         ETags.Write(response, person.Version);

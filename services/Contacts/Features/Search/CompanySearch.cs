@@ -28,6 +28,7 @@ public static class CompanySearch
         var parameters = exactName is null
             ? RankedSearch.Parameters(db, query)
             : RankedSearch.Parameters(db, query, new NpgsqlParameter("name", NpgsqlDbType.Text) { Value = exactName });
+        parameters.Add(RankedSearch.Take(query));
 
         return RankedSearch.ReadAsync(
             db,

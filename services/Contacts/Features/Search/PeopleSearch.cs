@@ -22,6 +22,35 @@ public static class PeopleSearch
 
     public static Task<Page<PersonResponse>> ReadAsync(ContactsDb db, SearchQuery query, CancellationToken cancellationToken)
     {
+        var (hits, parameters) = Hits(db, query);
+        parameters.Add(RankedSearch.Take(query));
+        return RankedSearch.ReadAsync(
+            db,
+            query,
+            RankedSearch.Paged(hits, query),
+            parameters,
+            (ids, cancel) => db.People.AsNoTracking().Where(person => ids.Contains(person.Id)).ToListAsync(cancel),
+            person => person.Id,
+            PersonResponse.From,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Every person of the tenant the search finds, unranked, for queries that read them all (the CSV export). Run it
+    /// in a transaction after <see cref="RankedSearch.UseThresholdAsync"/>, which sets the similarity the search matches by.
+    /// </summary>
+    public static IQueryable<Person> Matching(ContactsDb db, SearchQuery query)
+    {
+        // The SQL is built from constants only; the search text and the tenant go in as parameters.
+        var (hits, parameters) = Hits(db, query);
+        var sql = $"SELECT hits.id AS \"Value\" FROM ({hits}) AS hits";
+        var ids = db.Database.SqlQueryRaw<Guid>(sql, [.. parameters]);
+        return db.People.Where(person => ids.Contains(person.Id));
+    }
+
+    /// <summary>A SELECT of (id, rank) for every person of the tenant the search finds, and its parameters.</summary>
+    private static (string Sql, List<NpgsqlParameter> Parameters) Hits(ContactsDb db, SearchQuery query)
+    {
         var phone = query.PhoneDigits;
         // Each way of matching is its own arm, so each can use its index (an OR across them cannot); the outer
         // query keeps the tenant's people and ranks them.
@@ -45,15 +74,6 @@ public static class PeopleSearch
         var parameters = phone is null
             ? RankedSearch.Parameters(db, query)
             : RankedSearch.Parameters(db, query, new NpgsqlParameter("phone", NpgsqlDbType.Text) { Value = $"%{phone}%" });
-
-        return RankedSearch.ReadAsync(
-            db,
-            query,
-            RankedSearch.Paged(hits, query),
-            parameters,
-            (ids, cancel) => db.People.AsNoTracking().Where(person => ids.Contains(person.Id)).ToListAsync(cancel),
-            person => person.Id,
-            PersonResponse.From,
-            cancellationToken);
+        return (hits, parameters);
     }
 }

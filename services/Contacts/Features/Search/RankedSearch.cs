@@ -31,14 +31,16 @@ internal static class RankedSearch
         LIMIT @take
         """;
 
-    /// <summary>The parameters every search statement takes; <paramref name="extra"/> adds the statement's own.</summary>
+    /// <summary>
+    /// The parameters every search statement takes, with the cursor's for a page after the first;
+    /// <paramref name="extra"/> adds the statement's own. A paged statement adds <see cref="Take"/>.
+    /// </summary>
     public static List<NpgsqlParameter> Parameters(ContactsDb db, SearchQuery query, params NpgsqlParameter[] extra)
     {
         List<NpgsqlParameter> parameters =
         [
             new("tenant", NpgsqlDbType.Varchar) { Value = db.Tenant.TenantId },
             new("q", NpgsqlDbType.Text) { Value = query.Text },
-            new("take", NpgsqlDbType.Integer) { Value = query.Limit + 1 },
             .. extra,
         ];
         if (query.After is { } after)
@@ -49,6 +51,16 @@ internal static class RankedSearch
 
         return parameters;
     }
+
+    /// <summary>The row limit of <see cref="Paged"/>: one more than the page, to know whether another follows.</summary>
+    public static NpgsqlParameter Take(SearchQuery query) => new("take", NpgsqlDbType.Integer) { Value = query.Limit + 1 };
+
+    /// <summary>
+    /// Makes searches in the current transaction match with <see cref="Threshold"/>: <c>SET LOCAL</c> keeps the
+    /// setting to the transaction, so a pooled connection goes back as it came.
+    /// </summary>
+    public static Task UseThresholdAsync(ContactsDb db, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlRawAsync($"SET LOCAL pg_trgm.word_similarity_threshold = {Threshold}", cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="sql"/> (from <see cref="Paged"/>) and reads the rows it ranks with <paramref name="load"/>,
@@ -65,8 +77,7 @@ internal static class RankedSearch
         CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync(
-            $"SET LOCAL pg_trgm.word_similarity_threshold = {Threshold}", cancellationToken);
+        await UseThresholdAsync(db, cancellationToken);
         var hits = await db.Database.SqlQueryRaw<SearchHit>(sql, [.. parameters]).ToListAsync(cancellationToken);
         var page = hits.Take(query.Limit).ToList();
         var rows = (await load([.. page.Select(hit => hit.Id)], cancellationToken)).ToDictionary(idOf);

@@ -55,6 +55,10 @@ public sealed record SearchQuery(string Text, int Limit, SearchCursor? After)
 
         return errors.Count == 0 ? new SearchQuery(text.ToLowerInvariant(), page.Limit ?? PageQuery.DefaultLimit, after) : null;
     }
+
+    /// <summary>A search that reads every match rather than a page (an export), or null with an error naming <c>q</c>.</summary>
+    public static SearchQuery? ParseUnpaged(string q, Dictionary<string, string[]> errors) =>
+        Parse(q, new PageQuery(null, null), errors) is { } search ? search with { Limit = 0 } : null;
 }
 
 /// <summary>The rank and id of the last row of a page of search results, opaque to callers.</summary>

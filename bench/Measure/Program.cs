@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CrmCloud.Bench;
+
+// bench/Measure: the figures of bench/README.md, measured over HTTP as a partner would see them.
+//   import --gateway <url> --token <jwt> --file people.csv [--dedupe skip]
+//   search --url <contacts or gateway url> --token <jwt> --queries 1000 [--warmup 50] [--seed 7]
+var options = Options.Parse(args.Skip(1));
+try
+{
+    return args.FirstOrDefault() switch
+    {
+        "import" => await ImportAsync(options),
+        "search" => await SearchAsync(options),
+        _ => Usage(),
+    };
+}
+catch (ArgumentException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    return Usage();
+}
+
+static HttpClient Client(string url, string token)
+{
+    var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(10) };
+    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    return client;
+}
+
+// Posts the file, follows the job until it ends and prints the rows imported per second, upload included.
+static async Task<int> ImportAsync(Options options)
+{
+    using var client = Client(options.Required("gateway"), options.Required("token"));
+    var path = options.Required("file");
+    var clock = Stopwatch.StartNew();
+    using var form = new MultipartFormDataContent();
+    await using var file = File.OpenRead(path);
+    form.Add(new StreamContent(file) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } }, "file", Path.GetFileName(path));
+    form.Add(new StringContent(options.Optional("dedupe") ?? "skip"), "dedupe");
+    var response = await client.PostAsync("/api/v1/imports", form);
+    if (!response.IsSuccessStatusCode)
+    {
+        Console.Error.WriteLine($"the upload was refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return 1;
+    }
+
+    var location = response.Headers.Location ?? throw new InvalidOperationException("The answer has no Location.");
+    var uploaded = clock.Elapsed;
+    JsonElement job;
+    do
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(250));
+        job = await client.GetFromJsonAsync<JsonElement>(location);
+    }
+    while (job.GetProperty("status").GetString() is "queued" or "running");
+
+    var elapsed = clock.Elapsed;
+    var rows = job.GetProperty("rows").GetInt32();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+        import {job.GetProperty("id")}: {job.GetProperty("status")}
+          rows {rows}, created {job.GetProperty("created")}, updated {job.GetProperty("updated")}, skipped {job.GetProperty("skipped")}, failed {job.GetProperty("failed")} (errors {job.GetProperty("errorCount")})
+          upload {uploaded.TotalSeconds:0.0} s, total {elapsed.TotalSeconds:0.0} s: {rows / elapsed.TotalSeconds:0} rows/s
+        """));
+    return job.GetProperty("status").GetString() == "completed" ? 0 : 1;
+}
+
+// Runs a realistic mix of ?q= searches one after another (after a warm-up) and prints the latency percentiles.
+static async Task<int> SearchAsync(Options options)
+{
+    using var client = Client(options.Required("url"), options.Required("token"));
+    var count = options.Number("queries", 1000);
+    var warmup = options.Number("warmup", 50);
+    var random = new Random(options.Number("seed", 7));
+    var latencies = new List<double>(count);
+    var kinds = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+    var failures = 0;
+    long hits = 0;
+    for (var index = 0; index < warmup + count; index++)
+    {
+        var (kind, q) = Query(random);
+        var clock = Stopwatch.StartNew();
+        var response = await client.GetAsync($"/api/v1/people?q={Uri.EscapeDataString(q)}&limit=20");
+        var body = await response.Content.ReadAsStringAsync();
+        var milliseconds = clock.Elapsed.TotalMilliseconds;
+        if (index < warmup)
+        {
+            continue;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            failures++;
+            continue;
+        }
+
+        hits += JsonDocument.Parse(body).RootElement.GetProperty("items").GetArrayLength();
+        latencies.Add(milliseconds);
+        (kinds.TryGetValue(kind, out var list) ? list : kinds[kind] = []).Add(milliseconds);
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"search: {latencies.Count} queries ({failures} failed) after {warmup} warm-up, {hits / (double)Math.Max(1, latencies.Count):0.0} results each on average"));
+    Console.WriteLine(Summary("all", latencies));
+    foreach (var (kind, list) in kinds.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+    {
+        Console.WriteLine(Summary(kind, list));
+    }
+
+    return failures == 0 ? 0 : 1;
+}
+
+// Names with a typo, full names, email fragments and phone digits, in the proportions a CRM's search box sees them.
+static (string Kind, string Q) Query(Random random)
+{
+    var roll = random.NextDouble();
+    if (roll < 0.35)
+    {
+        return ("last name with a typo", Typo(random, random.Pick(SeedData.LastNames)));
+    }
+
+    if (roll < 0.55)
+    {
+        return ("first and last name", $"{random.Pick(SeedData.FirstNames)} {random.Pick(SeedData.LastNames)}");
+    }
+
+    if (roll < 0.8)
+    {
+        var email = $"{SeedData.Local(random.Pick(SeedData.FirstNames))}.{SeedData.Local(random.Pick(SeedData.LastNames))}";
+        return ("email fragment", email[..Math.Min(email.Length, 4 + random.Next(8))]);
+    }
+
+    var digits = new string([.. SeedData.Phone(random).Where(char.IsAsciiDigit)]);
+    var length = 4 + random.Next(4);
+    return ("phone digits", digits.Substring(random.Next(digits.Length - length), length));
+}
+
+static string Typo(Random random, string word)
+{
+    if (word.Length < 5)
+    {
+        return word.ToLowerInvariant();
+    }
+
+    var at = 1 + random.Next(word.Length - 2);
+    var typo = random.Next(3) switch
+    {
+        0 => word.Remove(at, 1),
+        1 => string.Concat(word.AsSpan(0, at), word.AsSpan(at + 1, 1), word.AsSpan(at, 1), word.AsSpan(at + 2)),
+        _ => word.Insert(at, word[at].ToString()),
+    };
+    return typo.ToLowerInvariant();
+}
+
+static string Summary(string kind, List<double> latencies)
+{
+    latencies.Sort();
+    return string.Create(CultureInfo.InvariantCulture, $"  {kind,-22} n={latencies.Count,5}  p50 {Percentile(latencies, 0.50),7:0.0} ms  p95 {Percentile(latencies, 0.95),7:0.0} ms  p99 {Percentile(latencies, 0.99),7:0.0} ms");
+}
+
+// Nearest-rank percentile of sorted values.
+static double Percentile(List<double> sorted, double p) =>
+    sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        Usage:
+          import --gateway <url> --token <jwt> --file <people.csv> [--dedupe skip|update|create]
+          search --url <contacts or gateway url> --token <jwt> --queries <n> [--warmup <n>] [--seed <n>]
+        """);
+    return 2;
+}
