@@ -1,8 +1,12 @@
-using CrmCloud.Sales;
-using CrmCloud.Sales.Features.Customers;
 using CrmCloud.Platform.Contacts;
 using CrmCloud.Platform.Data;
 using CrmCloud.Platform.Messaging;
+using CrmCloud.Sales;
+using CrmCloud.Sales.Features.Customers;
+using CrmCloud.Sales.Features.Orders;
+using CrmCloud.Sales.Features.PriceLists;
+using CrmCloud.Sales.Features.Products;
+using CrmCloud.Sales.Features.Stock;
 using CrmCloud.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,5 +17,9 @@ builder.AddMessaging<SalesDb>("sales");
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapContactCopies<SalesDb, Customer, CustomerResponse>("/api/v1/customers", "sales", "Customers", CustomerResponse.From);
+app.MapProducts();
+app.MapStock();
+app.MapPriceLists();
+app.MapOrders();
 
 return await app.RunServiceAsync(args);

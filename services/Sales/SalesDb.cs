@@ -1,5 +1,9 @@
-using CrmCloud.Sales.Features.Customers;
 using CrmCloud.Platform.Data;
+using CrmCloud.Sales.Features.Customers;
+using CrmCloud.Sales.Features.Orders;
+using CrmCloud.Sales.Features.PriceLists;
+using CrmCloud.Sales.Features.Products;
+using CrmCloud.Sales.Features.Stock;
 using CrmCloud.ServiceDefaults.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,4 +12,16 @@ namespace CrmCloud.Sales;
 public sealed class SalesDb(DbContextOptions<SalesDb> options, TenantContext tenant) : ServiceDb(options, tenant)
 {
     public DbSet<Customer> Customers => Set<Customer>();
+
+    public DbSet<PersonMerge> PersonMerges => Set<PersonMerge>();
+
+    public DbSet<Product> Products => Set<Product>();
+
+    public DbSet<StockLevel> StockLevels => Set<StockLevel>();
+
+    public DbSet<PriceList> PriceLists => Set<PriceList>();
+
+    public DbSet<Order> Orders => Set<Order>();
+
+    public DbSet<OrderCounter> OrderCounters => Set<OrderCounter>();
 }

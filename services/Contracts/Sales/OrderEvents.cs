@@ -56,3 +56,23 @@ public sealed record OrderCancelled(
     string Currency,
     string? Reason,
     DateTimeOffset OccurredAt) : IIntegrationEvent;
+
+/// <summary>
+/// A placed order moved on in sales: <see cref="Status"/> is where it is now and <see cref="PreviousStatus"/> where it
+/// was, both lower-case (<c>"placed"</c>, <c>"shipped"</c>, <c>"delivered"</c>, <c>"cancelled"</c>). <see cref="Version"/>
+/// grows with each change of the order, so a consumer can ignore a change older than what it has.
+/// <see cref="Carrier"/> and <see cref="TrackingNumber"/> are the shipping data when the fulfilment side gave them.
+/// A cancellation publishes <see cref="OrderCancelled"/> as well.
+/// </summary>
+public sealed record OrderStatusChanged(
+    string TenantId,
+    Guid OrderId,
+    string OrderNumber,
+    Guid PersonId,
+    Guid? CompanyId,
+    string Status,
+    string PreviousStatus,
+    long Version,
+    DateTimeOffset OccurredAt,
+    string? Carrier = null,
+    string? TrackingNumber = null) : IIntegrationEvent;

@@ -1,0 +1,43 @@
+using CrmCloud.Contracts.Contacts;
+using CrmCloud.Platform.Messaging;
+using CrmCloud.Sales.Features.Customers;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmCloud.Sales.Consumers;
+
+/// <summary>
+/// Moves the orders of people merged in contacts to the survivor, once per message through the inbox, and
+/// remembers each merge so that an order placed later for a merged id goes to the survivor. The customer copies
+/// themselves follow the merge in <see cref="ContactChangedConsumer"/>.
+/// </summary>
+public sealed class CustomerMergeConsumer(SalesDb db, TimeProvider time) : IConsumer<ContactsMerged>
+{
+    public Task Consume(ConsumeContext<ContactsMerged> context) =>
+        db.HandleOnceAsync(context, nameof(CustomerMergeConsumer), async (message, cancellationToken) =>
+        {
+            var now = time.GetUtcNow();
+            var survivor = message.PersonId;
+            Guid[] merged = [.. message.Merged.Select(m => m.PersonId).Where(id => id != survivor).Distinct()];
+            await CustomerLocks.LockForMergeAsync(db, merged, cancellationToken);
+
+            var known = await db.PersonMerges.Where(m => merged.Contains(m.MergedPersonId) || merged.Contains(m.SurvivorId)).ToListAsync(cancellationToken);
+            foreach (var record in known)
+            {
+                record.MoveTo(survivor, now);
+            }
+
+            foreach (var id in merged.Where(id => !known.Any(record => record.MergedPersonId == id)))
+            {
+                db.PersonMerges.Add(PersonMerge.Of(db.Tenant.TenantId, id, survivor, now));
+            }
+
+            await db.Orders
+                .Where(order => merged.Contains(order.PersonId))
+                .ExecuteUpdateAsync(
+                    order => order.SetProperty(o => o.PersonId, survivor)
+                        .SetProperty(o => o.Version, o => o.Version + 1)
+                        .SetProperty(o => o.UpdatedAt, now),
+                    cancellationToken);
+        });
+}

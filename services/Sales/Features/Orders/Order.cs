@@ -1,0 +1,196 @@
+using System.Text.Json.Serialization;
+using CrmCloud.Contracts.Sales;
+using CrmCloud.Platform.Api;
+using CrmCloud.Platform.Data;
+using PlacedLine = CrmCloud.Contracts.Sales.OrderLine;
+
+namespace CrmCloud.Sales.Features.Orders;
+
+/// <summary>
+/// A customer's order, priced when it is placed and never repriced: its lines copy the product's sku and name and
+/// the price list's unit price and tax rate. It moves placed → shipped → delivered, or placed → cancelled; each
+/// move returns the events to publish with it.
+/// </summary>
+public sealed class Order : IVersioned, ITenantOwned
+{
+    private Order()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public string TenantId { get; private set; } = "";
+
+    /// <summary>The tenant's own running number (<c>SO-000042</c>), for people to quote.</summary>
+    public string Number { get; private set; } = "";
+
+    public OrderStatus Status { get; private set; }
+
+    /// <summary>The person in contacts who ordered; moves to the survivor when that person is merged into another.</summary>
+    public Guid PersonId { get; private set; }
+
+    public Guid? CompanyId { get; private set; }
+
+    public string Currency { get; private set; } = "";
+
+    public Guid PriceListId { get; private set; }
+
+    public PricedLine[] Lines { get; private set; } = [];
+
+    public TaxLine[] Taxes { get; private set; } = [];
+
+    public decimal NetTotal { get; private set; }
+
+    public decimal DiscountTotal { get; private set; }
+
+    public decimal TaxTotal { get; private set; }
+
+    public decimal Total { get; private set; }
+
+    public PostalAddress? ShippingAddress { get; private set; }
+
+    public string? Carrier { get; private set; }
+
+    public string? TrackingNumber { get; private set; }
+
+    public string? CancellationReason { get; private set; }
+
+    public DateTimeOffset PlacedAt { get; private set; }
+
+    public DateTimeOffset? ShippedAt { get; private set; }
+
+    public DateTimeOffset? DeliveredAt { get; private set; }
+
+    public DateTimeOffset? CancelledAt { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public long Version { get; private set; }
+
+    public static Order Place(
+        string tenantId, Guid id, string number, Guid personId, Guid? companyId, Guid priceListId, PricedOrder priced, PostalAddress? shippingAddress, DateTimeOffset now) => new()
+        {
+            Id = id,
+            TenantId = tenantId,
+            Number = number,
+            Status = OrderStatus.Placed,
+            PersonId = personId,
+            CompanyId = companyId,
+            Currency = priced.Currency,
+            PriceListId = priceListId,
+            Lines = [.. priced.Lines],
+            Taxes = [.. priced.Taxes],
+            NetTotal = priced.NetTotal,
+            DiscountTotal = priced.DiscountTotal,
+            TaxTotal = priced.TaxTotal,
+            Total = priced.Total,
+            ShippingAddress = shippingAddress,
+            PlacedAt = now,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+        };
+
+    public OrderPlaced Placed() => new(
+        TenantId,
+        Id,
+        Number,
+        PersonId,
+        CompanyId,
+        [.. Lines.Select(line => new PlacedLine(line.ProductId, line.Sku, line.Name, line.Quantity, line.UnitPrice, line.Discount, line.TaxRate, line.NetAmount))],
+        NetTotal,
+        DiscountTotal,
+        TaxTotal,
+        Total,
+        Currency,
+        PlacedAt);
+
+    /// <summary>What a consumer needs to reverse a cancelled order's sale; after <see cref="Cancel"/>.</summary>
+    public OrderCancelled Cancelled() => new(TenantId, Id, Number, PersonId, CompanyId, NetTotal, Total, Currency, CancellationReason, CancelledAt ?? UpdatedAt);
+
+    /// <summary>The goods left the warehouse. Only a placed order ships.</summary>
+    /// <returns>The event of the move, or null when the order is not placed: nothing changed.</returns>
+    public OrderStatusChanged? Ship(string? carrier, string? trackingNumber, DateTimeOffset now)
+    {
+        if (Status != OrderStatus.Placed)
+        {
+            return null;
+        }
+
+        Carrier = carrier ?? Carrier;
+        TrackingNumber = trackingNumber ?? TrackingNumber;
+        ShippedAt = now;
+        return MoveTo(OrderStatus.Shipped, now);
+    }
+
+    /// <summary>The customer has the goods. Only a shipped order is delivered.</summary>
+    public OrderStatusChanged? Deliver(DateTimeOffset now)
+    {
+        if (Status != OrderStatus.Shipped)
+        {
+            return null;
+        }
+
+        DeliveredAt = now;
+        return MoveTo(OrderStatus.Delivered, now);
+    }
+
+    /// <summary>The order no longer counts as a sale. Only a placed order is cancelled: shipped goods come back as a return.</summary>
+    public OrderStatusChanged? Cancel(string? reason, DateTimeOffset now)
+    {
+        if (Status != OrderStatus.Placed)
+        {
+            return null;
+        }
+
+        CancellationReason = reason;
+        CancelledAt = now;
+        return MoveTo(OrderStatus.Cancelled, now);
+    }
+
+    private OrderStatusChanged MoveTo(OrderStatus status, DateTimeOffset now)
+    {
+        var previous = Status;
+        Status = status;
+        UpdatedAt = now;
+        Version++;
+        return new(TenantId, Id, Number, PersonId, CompanyId, WireNames<OrderStatus>.Of(status), WireNames<OrderStatus>.Of(previous), Version, now, Carrier, TrackingNumber);
+    }
+}
+
+public enum OrderStatus
+{
+    [JsonStringEnumMemberName("placed")]
+    Placed,
+
+    [JsonStringEnumMemberName("shipped")]
+    Shipped,
+
+    [JsonStringEnumMemberName("delivered")]
+    Delivered,
+
+    [JsonStringEnumMemberName("cancelled")]
+    Cancelled,
+}
+
+/// <summary>
+/// One line as placed, in the order's currency: <see cref="GrossAmount"/> is quantity × unit price rounded to the
+/// minor unit, <see cref="NetAmount"/> that less <see cref="Discount"/>, before tax.
+/// </summary>
+public sealed record PricedLine(
+    Guid ProductId,
+    string Sku,
+    string Name,
+    string Unit,
+    decimal Quantity,
+    decimal UnitPrice,
+    decimal GrossAmount,
+    decimal Discount,
+    string TaxCategory,
+    decimal TaxRate,
+    decimal NetAmount);
+
+/// <summary>The lines charged one tax rate: their net amounts summed, and the tax on that sum rounded once.</summary>
+public sealed record TaxLine(decimal Rate, decimal NetAmount, decimal TaxAmount);
