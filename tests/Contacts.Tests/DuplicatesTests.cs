@@ -29,6 +29,36 @@ public sealed class DuplicatesTests(ContactsApi api) : IClassFixture<ContactsApi
     }
 
     [Fact]
+    public async Task A_create_asked_to_reject_duplicates_is_refused_with_them_and_stores_nothing()
+    {
+        var ada = await CreateAsync(Client, new { firstName = "Ada", lastName = "Lovelace", email = "ada@reject.example.com" });
+
+        var refused = await Client.PostAsync("/api/v1/people?onDuplicate=reject", Json(new { lastName = "King", email = "ADA@reject.example.com" }), Cancel);
+        var allowed = await Client.PostAsync("/api/v1/people", Json(new { lastName = "King", email = "ada@reject.example.com" }), Cancel);
+        var unique = await Client.PostAsync("/api/v1/people?onDuplicate=reject", Json(new { lastName = "Unique", email = "someone@else.example.com" }), Cancel);
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var duplicate = Assert.Single((await ReadJsonAsync(refused)).GetProperty("duplicates").EnumerateArray());
+        Assert.Equal(ada, duplicate.GetProperty("id").GetGuid());
+        Assert.Equal(["same-email"], duplicate.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(HttpStatusCode.Created, allowed.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, unique.StatusCode);
+        Assert.Equal(3, (await ReadJsonAsync(await Client.GetAsync("/api/v1/people", Cancel))).GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task An_unknown_duplicate_policy_is_refused_naming_it()
+    {
+        var response = await Client.PostAsync("/api/v1/people?onDuplicate=merge", Json(new { lastName = "Policy" }), Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await ReadJsonAsync(response)).GetProperty("errors").TryGetProperty("onDuplicate", out _));
+    }
+
+    private static StringContent Json(object body) =>
+        new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+
+    [Fact]
     public async Task The_same_phone_formatted_differently_is_a_duplicate()
     {
         var grace = await CreateAsync(Client, new { firstName = "Grace", lastName = "Hopper", phone = "+1 (617) 555-0123" });

@@ -38,18 +38,34 @@ public static class DuplicateSearch
 
     private const string NameText = "lower(p.first_name || ' ' || p.last_name)";
 
-    // Each rule is its own arm of the union, matched against the one person read in "target"; the outer query
+    /// <summary>The person read from the table, for the duplicates of a stored person.</summary>
+    private const string StoredTarget = $"""
+        SELECT p.id,
+               lower(p.email) AS email,
+               {PeopleSearch.PhoneDigits} AS phone,
+               {NameText} AS name,
+               p.company_id
+        FROM people AS p
+        WHERE p.tenant_id = @tenant AND p.id = @id
+        """;
+
+    /// <summary>The person described by parameters, for the duplicates a create would make.</summary>
+    private const string DescribedTarget = """
+        SELECT @id AS id,
+               lower(@email) AS email,
+               regexp_replace(coalesce(@phone, ''), '[^0-9]', '', 'g') AS phone,
+               lower(@first_name || ' ' || @last_name) AS name,
+               @company_id AS company_id
+        """;
+
+    private static readonly string StoredSql = Sql(StoredTarget);
+
+    private static readonly string DescribedSql = Sql(DescribedTarget);
+
+    // Each rule is its own arm of the union, matched against the one person in "target"; the outer query
     // merges a candidate's arms into one row with its highest score and all its reasons.
-    private static readonly string Sql = $"""
-        WITH target AS (
-            SELECT p.id,
-                   lower(p.email) AS email,
-                   {PeopleSearch.PhoneDigits} AS phone,
-                   {NameText} AS name,
-                   p.company_id
-            FROM people AS p
-            WHERE p.tenant_id = @tenant AND p.id = @id
-        ),
+    private static string Sql(string target) => $"""
+        WITH target AS ({target}),
         matches AS (
             SELECT p.id, '{SameEmail}' AS reason, 1.0::double precision AS score
             FROM people AS p, target AS t
@@ -87,7 +103,31 @@ public static class DuplicateSearch
             new("name_threshold", NpgsqlDbType.Real) { Value = (float)NameThreshold },
             new("take", NpgsqlDbType.Integer) { Value = MaxResults },
         ];
-        var hits = await db.Database.SqlQueryRaw<DuplicateHit>(Sql, parameters).ToListAsync(cancellationToken);
+        return await ReadAsync(db, StoredSql, parameters, cancellationToken);
+    }
+
+    /// <summary>The people of the tenant a person with <paramref name="details"/> would duplicate, strongest first.</summary>
+    public static async Task<DuplicatesResponse> ReadAsync(ContactsDb db, PersonDetails details, CancellationToken cancellationToken)
+    {
+        NpgsqlParameter[] parameters =
+        [
+            new("tenant", NpgsqlDbType.Varchar) { Value = db.Tenant.TenantId },
+            new("id", NpgsqlDbType.Uuid) { Value = Guid.Empty },
+            new("email", NpgsqlDbType.Text) { Value = (object?)details.Email ?? DBNull.Value },
+            new("phone", NpgsqlDbType.Text) { Value = (object?)details.Phone ?? DBNull.Value },
+            new("first_name", NpgsqlDbType.Text) { Value = details.FirstName },
+            new("last_name", NpgsqlDbType.Text) { Value = details.LastName },
+            new("company_id", NpgsqlDbType.Uuid) { Value = (object?)details.CompanyId ?? DBNull.Value },
+            new("min_phone_digits", NpgsqlDbType.Integer) { Value = MinPhoneDigits },
+            new("name_threshold", NpgsqlDbType.Real) { Value = (float)NameThreshold },
+            new("take", NpgsqlDbType.Integer) { Value = MaxResults },
+        ];
+        return await ReadAsync(db, DescribedSql, parameters, cancellationToken);
+    }
+
+    private static async Task<DuplicatesResponse> ReadAsync(ContactsDb db, string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
+    {
+        var hits = await db.Database.SqlQueryRaw<DuplicateHit>(sql, parameters).ToListAsync(cancellationToken);
         if (hits.Count == 0)
         {
             return new DuplicatesResponse([]);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CrmCloud.Contacts.Features.Companies;
+using CrmCloud.Contacts.Features.Duplicates;
 using CrmCloud.Contacts.Features.Profile;
 using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Contacts.Features.Search;
@@ -28,7 +29,9 @@ public static class PersonEndpoints
             .WithSummary("Create a person")
             .WithDescription(
                 "Creates a person and publishes ContactCreated. An id may be supplied for idempotent imports. companyId must name a company of the tenant (400 otherwise). "
-                + "customFields is an object of values by key, each checked against the tenant's custom fields for people (400 naming customFields.<key>).")
+                + "customFields is an object of values by key, each checked against the tenant's custom fields for people (400 naming customFields.<key>). "
+                + "?onDuplicate=reject refuses to create a likely duplicate (the rules of GET /api/v1/people/{id}/duplicates) with a 409 whose "
+                + "duplicates member lists them (id, score, reasons); the default, allow, creates the person anyway.")
             .Accepts<CreatePersonRequest>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -97,13 +100,36 @@ public static class PersonEndpoints
     }
 
     private static async Task<Results<Created<PersonResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        CreatePersonRequest request, ContactsDb db, TimeProvider time, HttpResponse response, CancellationToken cancellationToken)
+        CreatePersonRequest request, string? onDuplicate, ContactsDb db, TimeProvider time, HttpResponse response, CancellationToken cancellationToken)
     {
         var creation = new PersonCreation(db, time);
         var errors = new FieldErrors();
-        if (await creation.ValidateAsync(request, errors, cancellationToken) is not { } details)
+        var rejectDuplicates = onDuplicate switch
+        {
+            null or "allow" => false,
+            "reject" => true,
+            _ => (bool?)null,
+        };
+        if (rejectDuplicates is null)
+        {
+            errors.Add("onDuplicate", "One of: allow, reject.");
+        }
+
+        if (await creation.ValidateAsync(request, errors, cancellationToken) is not { } details || rejectDuplicates is null)
         {
             return ApiProblems.Invalid(errors);
+        }
+
+        if (rejectDuplicates == true && (await DuplicateSearch.ReadAsync(db, details, cancellationToken)).Items is { Count: > 0 } duplicates)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The person is likely a duplicate.",
+                detail: "People of the tenant match by email, phone or a similar name at the same company; see duplicates, or create with onDuplicate=allow.",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["duplicates"] = duplicates.Select(d => new { id = d.Person.Id, score = d.Score, reasons = d.Reasons }).ToList(),
+                });
         }
 
         var person = creation.Add(request, details);
