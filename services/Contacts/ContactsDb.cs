@@ -1,11 +1,11 @@
 using CrmCloud.Contacts.Features.Activities;
 using CrmCloud.Contacts.Features.Companies;
 using CrmCloud.Contacts.Features.Consent;
-using CrmCloud.Contacts.Features.Merge;
 using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Contacts.Features.Imports;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Contacts.Features.Profile;
+using CrmCloud.Platform.Contacts;
 using CrmCloud.Platform.Data;
 using CrmCloud.ServiceDefaults.Tenancy;
 using Microsoft.EntityFrameworkCore;

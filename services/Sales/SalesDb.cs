@@ -1,3 +1,4 @@
+using CrmCloud.Platform.Contacts;
 using CrmCloud.Platform.Data;
 using CrmCloud.Sales.Features.Customers;
 using CrmCloud.Sales.Features.Orders;

@@ -1,4 +1,5 @@
 using CrmCloud.Contracts.Contacts;
+using CrmCloud.Platform.Contacts;
 using CrmCloud.Platform.Messaging;
 using CrmCloud.Sales.Features.Customers;
 using MassTransit;

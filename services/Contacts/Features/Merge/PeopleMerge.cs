@@ -2,6 +2,7 @@ using CrmCloud.Contacts.Features.Consent;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Contacts.Features.Profile;
 using CrmCloud.Platform.Api;
+using CrmCloud.Platform.Contacts;
 using CrmCloud.Platform.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

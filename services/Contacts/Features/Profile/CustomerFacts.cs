@@ -1,4 +1,4 @@
-using CrmCloud.Contacts.Features.Merge;
+using CrmCloud.Platform.Contacts;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrmCloud.Contacts.Features.Profile;

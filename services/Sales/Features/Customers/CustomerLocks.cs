@@ -1,36 +1,8 @@
-using CrmCloud.Platform.Data;
+using CrmCloud.Platform.Contacts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CrmCloud.Sales.Features.Customers;
-
-/// <summary>
-/// A person contacts merged into another, as sales heard it: an order placed for the merged id is the survivor's.
-/// When the survivor is merged in turn, its record moves on to the new survivor, so it always names a live person.
-/// </summary>
-public sealed class PersonMerge : ITenantOwned
-{
-    private PersonMerge()
-    {
-    }
-
-    public Guid MergedPersonId { get; private set; }
-
-    public string TenantId { get; private set; } = "";
-
-    public Guid SurvivorId { get; private set; }
-
-    public DateTimeOffset MergedAt { get; private set; }
-
-    public static PersonMerge Of(string tenantId, Guid mergedPersonId, Guid survivorId, DateTimeOffset now) =>
-        new() { TenantId = tenantId, MergedPersonId = mergedPersonId, SurvivorId = survivorId, MergedAt = now };
-
-    public void MoveTo(Guid survivorId, DateTimeOffset now)
-    {
-        SurvivorId = survivorId;
-        MergedAt = now;
-    }
-}
 
 internal sealed class PersonMergeConfiguration : IEntityTypeConfiguration<PersonMerge>
 {
