@@ -33,6 +33,27 @@ public sealed class ExportTests(ContactsApi api) : IClassFixture<ContactsApi>
         Assert.Contains("\"{\"\"incomeBand\"\":\"\"high\"\"}\"", lines[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Companies_export_with_the_lists_filters_and_only_the_tenants_own()
+    {
+        var client = api.ClientFor(NewTenant());
+        var acme = await CreateCompanyAsync(client, new { name = "Acme", size = "51-200", tags = new List<string> { "=cmd", "vip" }, address = new { city = "Leeds", country = "GB" } });
+        await CreateCompanyAsync(client, new { name = "Globex" });
+        await CreateCompanyAsync(api.ClientFor(NewTenant()), new { name = "Acme" });
+
+        var all = await LinesAsync(await client.GetAsync("/api/v1/companies/export", TestContext.Current.CancellationToken));
+        var named = await LinesAsync(await client.GetAsync("/api/v1/companies/export?name=acme", TestContext.Current.CancellationToken));
+        var searched = await client.GetAsync("/api/v1/companies/export?q=acme", TestContext.Current.CancellationToken);
+
+        Assert.Equal("id,name,domain,industry,size,phone,address,parentCompanyId,relationship,ownerId,tags,customFields,createdAt,updatedAt,version", all[0]);
+        Assert.Equal(3, all.Length);
+        Assert.Equal(2, named.Length);
+        Assert.StartsWith($"{acme.GetProperty("id").GetGuid()},Acme,,,51-200,,", named[1], StringComparison.Ordinal);
+        Assert.Contains("\"[\"\"=cmd\"\",\"\"vip\"\"]\"", named[1], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, searched.StatusCode);
+        Assert.True((await ReadJsonAsync(searched)).GetProperty("errors").TryGetProperty("q", out _));
+    }
+
     private const string Header = "id,firstName,lastName,email,phone,jobTitle,companyId,address,language,preferredChannel,source,lifecycleStage,relationship,ownerId,tags,demographics,customFields,createdAt,updatedAt,version";
 
     [Fact]

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CrmCloud.Platform.Data;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Microsoft.AspNetCore.Http;
@@ -27,6 +30,12 @@ public static class CsvExport
         ShouldQuote = args => args.Field is { Length: > 0 } field
             && (field.AsSpan().IndexOfAny("\",\r\n") >= 0 || field[0] == ' ' || field[^1] == ' '),
         InjectionOptions = InjectionOptions.Escape,
+    };
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
     };
 
     /// <summary>The response: <paramref name="rows"/> is enumerated only once the response starts.</summary>
@@ -61,4 +70,15 @@ public static class CsvExport
     /// <summary>Times in exports as in the API: ISO 8601 UTC with Z.</summary>
     public static string Timestamp(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A list or an object as its API JSON, which an import reads back as JSON; null (an empty cell) when there is
+    /// none or the list is empty.
+    /// </summary>
+    public static string? JsonCell<T>(T? value)
+        where T : class => value is null || (value is System.Collections.IEnumerable items && !items.GetEnumerator().MoveNext()) ? null : JsonSerializer.Serialize(value, Json);
+
+    /// <summary>An enumeration as its API value.</summary>
+    public static string? WireName<TEnum>(TEnum? value)
+        where TEnum : struct, Enum => value is { } known ? WireNames<TEnum>.Of(known) : null;
 }

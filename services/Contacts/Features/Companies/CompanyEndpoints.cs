@@ -48,6 +48,17 @@ public static class CompanyEndpoints
                 + "not in creation order; their nextCursor continues the same ranking and is only valid with the same q. "
                 + CustomFieldFilter.Description);
 
+        companies.MapGet("/export", Export)
+            .RequireScope(Scopes.Read("contacts"))
+            .WithName("ExportCompanies")
+            .WithSummary("Export companies as CSV")
+            .WithDescription(
+                "Every company the list's filters keep (?name= and the custom field filters; not ?q=), in creation order, as text/csv streamed "
+                + "row by row: no paging. A header row names the columns after the API's fields; lists and objects are JSON; RFC 4180 quoting; "
+                + "a cell starting with = + - or @ is prefixed with an apostrophe so that spreadsheets open it as text.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesValidationProblem();
+
         companies.MapGet("/{id:guid}/people", ListPeople)
             .RequireScope(Scopes.Read("contacts"))
             .WithName("ListCompanyPeople")
@@ -142,10 +153,39 @@ public static class CompanyEndpoints
         }
 
         var errors = page.Validate();
-        var filter = await CustomFieldFilter.ReadAsync(db, CustomFieldEntity.Company, request.Query, errors, cancellationToken);
-        if (errors.Count > 0)
+        if (await FilterAsync(db, name, request.Query, errors, cancellationToken) is not { } companies)
         {
             return ApiProblems.Invalid(errors);
+        }
+
+        return TypedResults.Ok(await page.ReadAsync(companies, CompanyResponse.From, cancellationToken));
+    }
+
+    private static async Task<Results<PushStreamHttpResult, ValidationProblem>> Export(
+        string? name, ContactsDb db, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Query.ContainsKey("q"))
+        {
+            errors["q"] = ["The export takes the list's filters; a search ranks and pages, so it does not export."];
+        }
+
+        if (await FilterAsync(db, name, request.Query, errors, cancellationToken) is not { } companies)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        return CsvExport.Result(ReadAllAsync(db, companies, cancellationToken), CompaniesCsv.Columns, "companies.csv", cancellationToken);
+    }
+
+    /// <summary>The tenant's companies the list's filters keep (?name=, custom fields); null with the errors.</summary>
+    private static async Task<IQueryable<Company>?> FilterAsync(
+        ContactsDb db, string? name, IQueryCollection query, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        var filter = await CustomFieldFilter.ReadAsync(db, CustomFieldEntity.Company, query, errors, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return null;
         }
 
         var companies = filter.ApplyTo(db.Companies.AsNoTracking());
@@ -155,7 +195,18 @@ public static class CompanyEndpoints
             companies = companies.Where(c => EF.Functions.ILike(c.Details.Name, exactly, @"\"));
         }
 
-        return TypedResults.Ok(await page.ReadAsync(companies, CompanyResponse.From, cancellationToken));
+        return companies;
+    }
+
+    /// <summary>Every company of <paramref name="companies"/> in creation order, from one snapshot of the database.</summary>
+    private static async IAsyncEnumerable<Company> ReadAllAsync(
+        ContactsDb db, IQueryable<Company> companies, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        await foreach (var company in companies.OrderBy(c => c.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            yield return company;
+        }
     }
 
     private static async Task<Results<Ok<Page<PersonResponse>>, ValidationProblem, ProblemHttpResult>> ListPeople(

@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using CrmCloud.Platform.Api;
-using CrmCloud.Platform.Data;
 
 namespace CrmCloud.Contacts.Features.People;
 
@@ -13,12 +10,6 @@ namespace CrmCloud.Contacts.Features.People;
 /// </summary>
 public static class PeopleCsv
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public static readonly IReadOnlyList<CsvColumn<Person>> Columns =
     [
         new("id", p => p.Id.ToString()),
@@ -28,24 +19,18 @@ public static class PeopleCsv
         new("phone", p => p.Details.Phone),
         new("jobTitle", p => p.Details.JobTitle),
         new("companyId", p => p.Details.CompanyId?.ToString()),
-        new("address", p => JsonOrNull(p.Details.Address)),
+        new("address", p => CsvExport.JsonCell(p.Details.Address)),
         new("language", p => p.Details.Language),
-        new("preferredChannel", p => WireName(p.Details.PreferredChannel)),
+        new("preferredChannel", p => CsvExport.WireName(p.Details.PreferredChannel)),
         new("source", p => p.Details.Source),
-        new("lifecycleStage", p => WireName(p.Details.LifecycleStage)),
-        new("relationship", p => WireName(p.Details.Relationship)),
+        new("lifecycleStage", p => CsvExport.WireName(p.Details.LifecycleStage)),
+        new("relationship", p => CsvExport.WireName(p.Details.Relationship)),
         new("ownerId", p => p.Details.OwnerId),
-        new("tags", p => p.Details.Tags.Length == 0 ? null : JsonSerializer.Serialize(p.Details.Tags, Json)),
-        new("demographics", p => JsonOrNull(p.Details.Demographics)),
-        new("customFields", p => p.Details.CustomFields.Count == 0 ? null : JsonSerializer.Serialize(p.Details.CustomFields, Json)),
+        new("tags", p => CsvExport.JsonCell(p.Details.Tags)),
+        new("demographics", p => CsvExport.JsonCell(p.Details.Demographics)),
+        new("customFields", p => CsvExport.JsonCell(p.Details.CustomFields)),
         new("createdAt", p => CsvExport.Timestamp(p.CreatedAt)),
         new("updatedAt", p => CsvExport.Timestamp(p.UpdatedAt)),
         new("version", p => p.Version.ToString(CultureInfo.InvariantCulture)),
     ];
-
-    private static string? JsonOrNull<T>(T? value)
-        where T : class => value is null ? null : JsonSerializer.Serialize(value, Json);
-
-    private static string? WireName<TEnum>(TEnum? value)
-        where TEnum : struct, Enum => value is { } known ? WireNames<TEnum>.Of(known) : null;
 }
