@@ -84,6 +84,52 @@ public sealed class PeopleTests(ContactsApi api) : IClassFixture<ContactsApi>
     }
 
     [Fact]
+    public async Task Paging_while_others_insert_gives_everyone_who_was_there_once_and_repeats_no_one()
+    {
+        var client = api.ClientFor(NewTenant());
+        var before = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            before.Add((await CreatePersonAsync(client, new { lastName = $"Before {i}" })).GetProperty("id").GetGuid());
+        }
+
+        var seen = new List<Guid>();
+        string? cursor = null;
+        var page = 0;
+        do
+        {
+            var url = cursor is null ? "/api/v1/people?limit=2" : $"/api/v1/people?limit=2&cursor={cursor}";
+            // Inserts race the read of each page.
+            var insert = CreatePersonAsync(client, new { lastName = $"During {page}" });
+            var read = ReadJsonAsync(await client.GetAsync(url, TestContext.Current.CancellationToken));
+            await insert;
+            var items = (await read).GetProperty("items");
+            seen.AddRange(items.EnumerateArray().Select(item => item.GetProperty("id").GetGuid()));
+            cursor = (await read).TryGetProperty("nextCursor", out var next) ? next.GetString() : null;
+            page++;
+        }
+        while (cursor is not null && page < 50);
+
+        Assert.Null(cursor);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal(before, seen.Take(before.Count));
+    }
+
+    [Fact]
+    public async Task Of_concurrent_patches_with_the_same_if_match_exactly_one_wins()
+    {
+        var person = await CreatePersonAsync(_client, new { lastName = "Contended" });
+        var id = person.GetProperty("id").GetGuid();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => PatchAsync(id, $$"""{"jobTitle":"Writer {{i}}"}""", "application/json", ifMatch: "\"1\"")));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.PreconditionFailed, r.StatusCode));
+        var stored = await ReadJsonAsync(await _client.GetAsync($"/api/v1/people/{id}", TestContext.Current.CancellationToken));
+        Assert.Equal(2, stored.GetProperty("version").GetInt64());
+    }
+
+    [Fact]
     public async Task Patch_changes_only_the_named_fields_and_null_clears_one()
     {
         var created = await CreatePersonAsync(_client, new { firstName = "Alan", lastName = "Turing", email = "alan@example.com", jobTitle = "Mathematician" });
