@@ -248,7 +248,7 @@ public sealed class CompaniesTests(ContactsApi api) : IClassFixture<ContactsApi>
     [Fact]
     public async Task Each_change_writes_its_company_event_in_the_same_transaction()
     {
-        var id = (await CreateCompanyAsync(Client, new { name = "Evented", size = "11-50", relationship = "supplier", address = new { country = "DE" } })).GetProperty("id").GetGuid();
+        var id = (await CreateCompanyAsync(Client, new { name = "Evented", size = "11-50", relationship = "supplier", address = new { country = "DE" }, tags = new List<string> { "emea" } })).GetProperty("id").GetGuid();
         await PatchAsync(Client, $"/api/v1/companies/{id}", """{ "relationship": "partner" }""");
         await Client.DeleteAsync($"/api/v1/companies/{id}", TestContext.Current.CancellationToken);
 
@@ -257,7 +257,7 @@ public sealed class CompaniesTests(ContactsApi api) : IClassFixture<ContactsApi>
         Assert.Equal(1, await CountEventsAsync("CrmCloud.Contracts.Contacts.CompanyDeleted", id));
         Assert.Equal(1, await Database.CountAsync(
             api.DatabaseConnectionString,
-            EventsOfCompany + " AND payload->'company'->>'size' = '11-50' AND payload->'company'->>'relationship' = 'partner' AND payload->'company'->'address'->>'country' = 'DE' AND tenant_id = $3",
+            EventsOfCompany + " AND payload->'company'->>'size' = '11-50' AND payload->'company'->>'relationship' = 'partner' AND payload->'company'->'address'->>'country' = 'DE' AND payload->'company'->'tags' = '[\"emea\"]'::jsonb AND tenant_id = $3",
             "CrmCloud.Contracts.Contacts.CompanyUpdated",
             id.ToString(),
             _tenant));

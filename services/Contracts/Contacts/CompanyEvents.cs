@@ -18,7 +18,11 @@ public sealed record CompanySnapshot(
     string? Relationship,
     Guid? ParentCompanyId,
     string? OwnerId,
-    IReadOnlyDictionary<string, JsonElement>? CustomFields = null);
+    IReadOnlyDictionary<string, JsonElement>? CustomFields = null)
+{
+    /// <summary>The company's tags (added later, empty in older events).</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+}
 
 /// <summary>A person's or company's postal address; <see cref="Country"/> is an ISO 3166-1 alpha-2 code.</summary>
 public sealed record AddressSnapshot(

@@ -39,7 +39,10 @@ public sealed class Company : VersionedResource<CompanyDetails>
         Details.Relationship is { } relationship ? WireNames<Relationship>.Of(relationship) : null,
         Details.ParentCompanyId,
         Details.OwnerId,
-        Details.CustomFields);
+        Details.CustomFields)
+    {
+        Tags = Details.Tags,
+    };
 }
 
 /// <summary>What a caller says about a company; validated by <see cref="CompanyRequests"/>.</summary>
