@@ -107,6 +107,25 @@ public sealed class OpportunitiesTests(SalesApi api) : IClassFixture<SalesApi>
     }
 
     [Fact]
+    public async Task A_customer_deleted_in_contacts_keeps_their_opportunity_editable_but_gets_no_new_one()
+    {
+        var pipeline = await CreatePipelineAsync();
+        var person = await api.CreateCustomerAsync(_tenant);
+        var id = await CreateOpportunityAsync(pipeline.Id, person);
+        var deleted = Guid.NewGuid();
+        await api.DeliverAsync(new Contracts.Contacts.ContactDeleted(_tenant, person, 2, DateTimeOffset.UtcNow), deleted);
+        await api.WaitUntilConsumedAsync(deleted, 1);
+
+        var renamed = await SendAsync(Client, HttpMethod.Patch, $"/api/v1/opportunities/{id}", """{ "name": "Still open" }""");
+        var fresh = await Client.PostAsJsonAsync("/api/v1/opportunities", new { name = "New", personId = person, amount = new { amount = "1", currency = "EUR" } }, Token);
+        var moved = await SendAsync(Client, HttpMethod.Patch, $"/api/v1/opportunities/{id}", $$"""{ "personId": "{{Guid.CreateVersion7()}}" }""");
+
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal(["personId"], await ErrorFieldsAsync(fresh));
+        Assert.Equal(["personId"], await ErrorFieldsAsync(moved));
+    }
+
+    [Fact]
     public async Task The_list_filters_by_status_owner_pipeline_stage_and_person()
     {
         var pipeline = await CreatePipelineAsync();

@@ -107,7 +107,7 @@ public static class OpportunityEndpoints
         CreateOpportunityRequest request, SalesDb db, TimeProvider time, ClaimsPrincipal user, HttpResponse response, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        if (await request.Check(errors).ResolveAsync(Caller(user), db, time, errors, cancellationToken) is not { } details)
+        if (await request.Check(errors).ResolveAsync(Caller(user), null, db, time, errors, cancellationToken) is not { } details)
         {
             return ApiProblems.Invalid(errors);
         }
@@ -223,7 +223,7 @@ public static class OpportunityEndpoints
         var errors = new FieldErrors();
         var before = opportunity.Details;
         if (before.ApplyPatch(patch, json.Value.SerializerOptions, errors) is not { } patched
-            || await patched.ResolveAsync(before.OwnerId, db, time, errors, cancellationToken) is not { } details)
+            || await patched.ResolveAsync(before.OwnerId, before.PersonId, db, time, errors, cancellationToken) is not { } details)
         {
             return ApiProblems.Invalid(errors);
         }

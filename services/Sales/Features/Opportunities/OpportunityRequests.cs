@@ -126,10 +126,12 @@ public static class OpportunityRequests
 
     /// <summary>
     /// The details the request describes, with the pipeline (the default when none is named) and stage (its first
-    /// when none is named) looked up, and the person checked to be a live customer of the tenant; null with errors otherwise.
+    /// when none is named) looked up, and a new person checked to be a live customer of the tenant; null with errors otherwise.
+    /// <paramref name="currentPersonId"/> is the person a patched opportunity is for already: it stays valid even once
+    /// contacts has erased that customer, so the rest of the opportunity can still be edited.
     /// </summary>
     public static async Task<OpportunityDetails?> ResolveAsync(
-        this CreateOpportunityRequest request, string caller, SalesDb db, TimeProvider time, FieldErrors errors, CancellationToken cancellationToken)
+        this CreateOpportunityRequest request, string caller, Guid? currentPersonId, SalesDb db, TimeProvider time, FieldErrors errors, CancellationToken cancellationToken)
     {
         var name = errors.Required("name", request.Name, NameLength);
         var owner = errors.Required("ownerId", request.OwnerId ?? caller, OwnerLength);
@@ -154,6 +156,10 @@ public static class OpportunityRequests
         if (request.PersonId is not { } person || person == Guid.Empty)
         {
             errors.Add("personId", "This field is required.");
+        }
+        else if (person == currentPersonId)
+        {
+            personId = person;
         }
         else if (await CustomerLocks.LockCustomerAsync(db, person, cancellationToken) is { } live)
         {
