@@ -3,7 +3,9 @@ using CrmCloud.Platform.Data;
 using CrmCloud.Platform.Messaging;
 using CrmCloud.Sales;
 using CrmCloud.Sales.Features.Customers;
+using CrmCloud.Sales.Features.Opportunities;
 using CrmCloud.Sales.Features.Orders;
+using CrmCloud.Sales.Features.Pipelines;
 using CrmCloud.Sales.Features.PriceLists;
 using CrmCloud.Sales.Features.Products;
 using CrmCloud.Sales.Features.Stock;
@@ -21,5 +23,7 @@ app.MapProducts();
 app.MapStock();
 app.MapPriceLists();
 app.MapOrders();
+app.MapPipelines();
+app.MapOpportunities();
 
 return await app.RunServiceAsync(args);

@@ -1,7 +1,9 @@
 using CrmCloud.Platform.Contacts;
 using CrmCloud.Platform.Data;
 using CrmCloud.Sales.Features.Customers;
+using CrmCloud.Sales.Features.Opportunities;
 using CrmCloud.Sales.Features.Orders;
+using CrmCloud.Sales.Features.Pipelines;
 using CrmCloud.Sales.Features.PriceLists;
 using CrmCloud.Sales.Features.Products;
 using CrmCloud.Sales.Features.Stock;
@@ -25,4 +27,10 @@ public sealed class SalesDb(DbContextOptions<SalesDb> options, TenantContext ten
     public DbSet<Order> Orders => Set<Order>();
 
     public DbSet<OrderCounter> OrderCounters => Set<OrderCounter>();
+
+    public DbSet<Pipeline> Pipelines => Set<Pipeline>();
+
+    public DbSet<Opportunity> Opportunities => Set<Opportunity>();
+
+    public DbSet<OpportunityStageChange> OpportunityStageChanges => Set<OpportunityStageChange>();
 }

@@ -23,6 +23,34 @@ namespace CrmCloud.Sales.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("CrmCloud.Platform.Contacts.PersonMerge", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("MergedPersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merged_person_id");
+
+                    b.Property<DateTimeOffset>("MergedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("merged_at");
+
+                    b.Property<Guid>("SurvivorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("survivor_id");
+
+                    b.HasKey("TenantId", "MergedPersonId")
+                        .HasName("pk_person_merges");
+
+                    b.HasIndex("TenantId", "SurvivorId")
+                        .HasDatabaseName("ix_person_merges_tenant_id_survivor_id");
+
+                    b.ToTable("person_merges", (string)null);
+                });
+
             modelBuilder.Entity("CrmCloud.Platform.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -177,32 +205,144 @@ namespace CrmCloud.Sales.Migrations
                     b.ToTable("customers", (string)null);
                 });
 
-            modelBuilder.Entity("CrmCloud.Sales.Features.Customers.PersonMerge", b =>
+            modelBuilder.Entity("CrmCloud.Sales.Features.Opportunities.Opportunity", b =>
                 {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LostReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("lost_reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
                     b.Property<string>("TenantId")
+                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("tenant_id");
 
-                    b.Property<Guid>("MergedPersonId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("merged_person_id");
-
-                    b.Property<DateTimeOffset>("MergedAt")
+                    b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("merged_at");
+                        .HasColumnName("updated_at");
 
-                    b.Property<Guid>("SurvivorId")
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Details", "CrmCloud.Sales.Features.Opportunities.Opportunity.Details#OpportunityDetails", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<decimal>("Amount")
+                                .HasPrecision(20, 4)
+                                .HasColumnType("numeric(20,4)")
+                                .HasColumnName("amount");
+
+                            b1.Property<Guid?>("CompanyId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("company_id");
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("character varying(3)")
+                                .HasColumnName("currency");
+
+                            b1.Property<DateOnly?>("ExpectedCloseDate")
+                                .HasColumnType("date")
+                                .HasColumnName("expected_close_date");
+
+                            b1.Property<string>("Name")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("name");
+
+                            b1.Property<string>("OwnerId")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("owner_id");
+
+                            b1.Property<Guid>("PersonId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("person_id");
+
+                            b1.Property<Guid>("PipelineId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("pipeline_id");
+
+                            b1.Property<Guid>("StageId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("stage_id");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_opportunities");
+
+                    b.HasIndex("TenantId", "Id")
+                        .HasDatabaseName("ix_opportunities_tenant_id_id");
+
+                    b.ToTable("opportunities", (string)null);
+                });
+
+            modelBuilder.Entity("CrmCloud.Sales.Features.Opportunities.OpportunityStageChange", b =>
+                {
+                    b.Property<Guid>("Id")
                         .HasColumnType("uuid")
-                        .HasColumnName("survivor_id");
+                        .HasColumnName("id");
 
-                    b.HasKey("TenantId", "MergedPersonId")
-                        .HasName("pk_person_merges");
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
 
-                    b.HasIndex("TenantId", "SurvivorId")
-                        .HasDatabaseName("ix_person_merges_tenant_id_survivor_id");
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("changed_by");
 
-                    b.ToTable("person_merges", (string)null);
+                    b.Property<Guid?>("FromStageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("from_stage_id");
+
+                    b.Property<Guid>("OpportunityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("opportunity_id");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("ToStageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("to_stage_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_opportunity_stage_changes");
+
+                    b.HasIndex("TenantId", "OpportunityId", "Id")
+                        .HasDatabaseName("ix_opportunity_stage_changes_tenant_id_opportunity_id_id");
+
+                    b.ToTable("opportunity_stage_changes", (string)null);
                 });
 
             modelBuilder.Entity("CrmCloud.Sales.Features.Orders.Order", b =>
@@ -356,6 +496,60 @@ namespace CrmCloud.Sales.Migrations
                         .HasName("pk_order_counters");
 
                     b.ToTable("order_counters", (string)null);
+                });
+
+            modelBuilder.Entity("CrmCloud.Sales.Features.Pipelines.Pipeline", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Details", "CrmCloud.Sales.Features.Pipelines.Pipeline.Details#PipelineDetails", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<bool>("IsDefault")
+                                .HasColumnType("boolean")
+                                .HasColumnName("is_default");
+
+                            b1.Property<string>("Name")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("name");
+
+                            b1.Property<string>("Stages")
+                                .IsRequired()
+                                .HasColumnType("jsonb")
+                                .HasColumnName("stages");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_pipelines");
+
+                    b.HasIndex("TenantId", "Id")
+                        .HasDatabaseName("ix_pipelines_tenant_id_id");
+
+                    b.ToTable("pipelines", (string)null);
                 });
 
             modelBuilder.Entity("CrmCloud.Sales.Features.PriceLists.PriceList", b =>
