@@ -39,6 +39,24 @@ public sealed class MergeTests(SalesApi api) : IClassFixture<SalesApi>
     }
 
     [Fact]
+    public async Task A_merge_moves_the_merged_persons_opportunities_to_the_survivor_once()
+    {
+        var survivor = await api.CreateCustomerAsync(_tenant, "Survivor");
+        var duplicate = await api.CreateCustomerAsync(_tenant, "Duplicate");
+        var opportunity = (await CreateAsync(Client, "/api/v1/opportunities", new { name = "Renewal", personId = duplicate, amount = new { amount = "100.00", currency = "EUR" } })).GetProperty("id").GetGuid();
+
+        var messageId = Guid.NewGuid();
+        var merge = new ContactsMerged(_tenant, survivor, 2, new ContactSnapshot("Ada", "Survivor", null, null, null), [new MergedContact(duplicate, 2)], DateTimeOffset.UtcNow);
+        await api.DeliverAsync(merge, messageId);
+        await api.DeliverAsync(merge, messageId);
+        await api.WaitUntilConsumedAsync(messageId, 4);
+
+        var moved = await ReadJsonAsync(await Client.GetAsync($"/api/v1/opportunities/{opportunity}", Token));
+        Assert.Equal(survivor, moved.GetProperty("personId").GetGuid());
+        Assert.Equal(2, moved.GetProperty("version").GetInt64());
+    }
+
+    [Fact]
     public async Task An_order_placed_later_for_a_merged_person_is_the_survivors()
     {
         var survivor = await api.CreateCustomerAsync(_tenant, "Survivor");

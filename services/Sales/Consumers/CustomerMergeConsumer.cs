@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CrmCloud.Sales.Consumers;
 
 /// <summary>
-/// Moves the orders of people merged in contacts to the survivor, once per message through the inbox, and
+/// Moves the orders and opportunities of people merged in contacts to the survivor, once per message through the inbox, and
 /// remembers each merge so that an order placed later for a merged id goes to the survivor. The customer copies
 /// themselves follow the merge in <see cref="ContactChangedConsumer"/>.
 /// </summary>
@@ -40,5 +40,10 @@ public sealed class CustomerMergeConsumer(SalesDb db, TimeProvider time) : ICons
                         .SetProperty(o => o.Version, o => o.Version + 1)
                         .SetProperty(o => o.UpdatedAt, now),
                     cancellationToken);
+
+            // Raw SQL, so filtered on the tenant as well: the person is a column of the opportunity's details.
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE opportunities SET person_id = {survivor}, version = version + 1, updated_at = {now} WHERE tenant_id = {db.Tenant.TenantId} AND person_id = ANY({merged})",
+                cancellationToken);
         });
 }
