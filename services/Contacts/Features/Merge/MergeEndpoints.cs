@@ -20,6 +20,7 @@ public static class MergeEndpoints
                 + "other services to re-point their copies. Answers the survivor; an id already merged into this person is accepted again "
                 + "without effect. 400 names a duplicate id the tenant does not have; If-Match guards the survivor (412).")
             .Accepts<MergePeopleRequest>("application/json")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 

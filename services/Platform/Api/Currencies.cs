@@ -1,9 +1,7 @@
-using CrmCloud.Platform.Api;
-
-namespace CrmCloud.Sales.Features.Pricing;
+namespace CrmCloud.Platform.Api;
 
 /// <summary>
-/// The ISO 4217 currencies sales prices in, with their minor units: amounts are rounded half-even to the minor
+/// The active ISO 4217 currencies, with their minor units: amounts are rounded half-even to the minor
 /// unit (two decimals for EUR, none for JPY, three for KWD). Precious metals, drawing rights and test codes
 /// (XAU, XDR, XTS, ...) are not currencies anyone is invoiced in and are left out.
 /// </summary>
