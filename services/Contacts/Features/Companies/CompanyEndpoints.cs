@@ -175,7 +175,7 @@ public static class CompanyEndpoints
             return ApiProblems.Invalid(errors);
         }
 
-        return CsvExport.Result(ReadAllAsync(db, companies, cancellationToken), CompaniesCsv.Columns, "companies.csv", cancellationToken);
+        return CsvExport.Result(db.ReadInSnapshotAsync(companies.OrderBy(c => c.Id), null, cancellationToken), CompaniesCsv.Columns, "companies.csv", cancellationToken);
     }
 
     /// <summary>The tenant's companies the list's filters keep (?name=, custom fields); null with the errors.</summary>
@@ -196,17 +196,6 @@ public static class CompanyEndpoints
         }
 
         return companies;
-    }
-
-    /// <summary>Every company of <paramref name="companies"/> in creation order, from one snapshot of the database.</summary>
-    private static async IAsyncEnumerable<Company> ReadAllAsync(
-        ContactsDb db, IQueryable<Company> companies, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        await foreach (var company in companies.OrderBy(c => c.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            yield return company;
-        }
     }
 
     private static async Task<Results<Ok<Page<PersonResponse>>, ValidationProblem, ProblemHttpResult>> ListPeople(

@@ -1,5 +1,3 @@
-using System.Data;
-using System.Runtime.CompilerServices;
 using CrmCloud.Contacts.Features.CustomFields;
 using CrmCloud.Contacts.Features.Search;
 using CrmCloud.Platform.Api;
@@ -65,21 +63,10 @@ public sealed record PeopleFilter(
 
     /// <summary>
     /// Every person of <paramref name="people"/> (from <see cref="ApplyAsync"/>), in creation order, streamed from one
-    /// snapshot of the database (a repeatable-read transaction), so an export is consistent however long it takes.
+    /// snapshot of the database, so an export is consistent however long it takes.
     /// </summary>
-    public async IAsyncEnumerable<Person> ReadAllAsync(ContactsDb db, IQueryable<Person> people, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        if (Q is not null)
-        {
-            await RankedSearch.UseThresholdAsync(db, cancellationToken);
-        }
-
-        await foreach (var person in people.OrderBy(p => p.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            yield return person;
-        }
-    }
+    public IAsyncEnumerable<Person> ReadAllAsync(ContactsDb db, IQueryable<Person> people, CancellationToken cancellationToken) =>
+        db.ReadInSnapshotAsync(people.OrderBy(p => p.Id), Q is null ? null : token => RankedSearch.UseThresholdAsync(db, token), cancellationToken);
 
     private IQueryable<Person>? Apply(IQueryable<Person> people, FieldErrors errors)
     {
