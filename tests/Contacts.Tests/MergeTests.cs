@@ -49,6 +49,21 @@ public sealed class MergeTests(ContactsApi api) : IClassFixture<ContactsApi>
     }
 
     [Fact]
+    public async Task The_survivor_takes_the_custom_field_values_it_lacks_and_keeps_its_own()
+    {
+        await CustomFieldsApi.DefineOneOfEachAsync(Client, "person");
+        var survivor = await CreatePersonAsync(Client, new { lastName = "Kept", customFields = new { nickname = "Ada", score = 1 } });
+        var duplicate = await CreatePersonAsync(Client, new { lastName = "Gone", customFields = new { nickname = "Augusta", tier = "Gold" } });
+
+        var merged = await ReadJsonAsync(await MergeAsync(Id(survivor), Id(duplicate)));
+
+        var values = merged.GetProperty("customFields");
+        Assert.Equal("Ada", values.GetProperty("nickname").GetString());
+        Assert.Equal(1, values.GetProperty("score").GetInt32());
+        Assert.Equal("Gold", values.GetProperty("tier").GetString());
+    }
+
+    [Fact]
     public async Task Activities_and_consent_history_move_and_the_latest_consent_decision_stands()
     {
         var survivor = Id(await CreatePersonAsync(Client, new { lastName = "Survivor" }));

@@ -4,7 +4,8 @@ using CrmCloud.Platform.Api;
 namespace CrmCloud.Contacts.Features.Merge;
 
 /// <summary>
-/// What the survivor of a merge looks like: everything it says wins; what it lacks, the duplicate fills in;
+/// What the survivor of a merge looks like: everything it says wins; what it lacks (custom field values by key
+/// too), the duplicate fills in;
 /// emails, phones and tags are the union (the survivor's first, its primary ones staying primary) within
 /// the limits a single create has.
 /// </summary>
@@ -33,6 +34,9 @@ public static class MergedDetails
             PurchasePurpose = kept.PurchasePurpose ?? duplicate.Demographics?.PurchasePurpose,
             PaymentMethod = kept.PaymentMethod ?? duplicate.Demographics?.PaymentMethod,
         },
+        CustomFields = duplicate.CustomFields
+            .Where(value => !survivor.CustomFields.ContainsKey(value.Key))
+            .Aggregate(survivor.CustomFields, (kept, value) => kept.With(value.Key, value.Value)),
     };
 
     private static T[] Union<T>(T[] survivor, T[] duplicate, Func<T, string> valueOf, Func<T, T> secondary)
