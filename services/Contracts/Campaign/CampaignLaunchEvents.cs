@@ -60,7 +60,7 @@ public sealed record CampaignOfferCodesIssued(
 /// through a campaign's one-click link. Contacts withdraws the person's consent for that channel (source
 /// <c>"campaign"</c>) unless a newer consent change is already recorded.
 /// </summary>
-public sealed record RecipientUnsubscribed(
+public sealed record UnsubscribeRequested(
     string TenantId,
     Guid CampaignId,
     Guid PersonId,
