@@ -26,7 +26,9 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, Idempo
 
     public async Task InvokeAsync(HttpContext context, TenantContext tenant)
     {
+        // Public routes (a web form) have no tenant to keep keys apart: the service there dedupes on its own.
         if (!HttpMethods.IsPost(context.Request.Method)
+            || tenant.TenantIdOrNull is not { } tenantId
             || !context.Request.Headers.TryGetValue(IdempotencyOptions.HeaderName, out var keys))
         {
             await next(context);
@@ -43,7 +45,7 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, Idempo
         ClaimResult result;
         try
         {
-            result = await store.ClaimAsync(tenant.TenantId, key, fingerprint);
+            result = await store.ClaimAsync(tenantId, key, fingerprint);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {

@@ -75,16 +75,19 @@ public static class RoutingExtensions
 
     private static List<RouteConfig> Routes() =>
     [
-        .. ServiceAreas.All.SelectMany(area => area.Resources.Select(resource => new RouteConfig
-        {
-            RouteId = $"{area.Name}.{resource}",
-            ClusterId = area.Name,
-            AuthorizationPolicy = TenantCallerPolicy,
-            Metadata = new Dictionary<string, string> { [ResourceKey] = resource },
-            // The catch-all is optional: the route matches the collection and everything below it.
-            Match = new RouteMatch { Path = $"{ServiceAreas.ApiPrefix}/{resource}/{{**remainder}}" },
-        })),
+        .. ServiceAreas.All.SelectMany(area => area.Resources.Select(resource => Route(area, resource, TenantCallerPolicy))),
+        .. ServiceAreas.All.SelectMany(area => (area.PublicResources ?? []).Select(resource => Route(area, resource, "Anonymous"))),
     ];
+
+    private static RouteConfig Route(ServiceArea area, string resource, string authorizationPolicy) => new()
+    {
+        RouteId = $"{area.Name}.{resource}",
+        ClusterId = area.Name,
+        AuthorizationPolicy = authorizationPolicy,
+        Metadata = new Dictionary<string, string> { [ResourceKey] = resource },
+        // The catch-all is optional: the route matches the collection and everything below it.
+        Match = new RouteMatch { Path = $"{ServiceAreas.ApiPrefix}/{resource}/{{**remainder}}" },
+    };
 
     private static List<ClusterConfig> Clusters() =>
     [

@@ -1,7 +1,11 @@
 namespace CrmCloud.Gateway.Routing;
 
-/// <summary>A business area: the service that owns it and the resources it serves under <c>/api/v1</c>.</summary>
-public sealed record ServiceArea(string Name, IReadOnlyList<string> Resources)
+/// <summary>
+/// A business area: the service that owns it and the resources it serves under <c>/api/v1</c>.
+/// <see cref="PublicResources"/> are reached without credentials (a web form, a survey link, a tracking pixel):
+/// the service itself authenticates them by the key or token in the path.
+/// </summary>
+public sealed record ServiceArea(string Name, IReadOnlyList<string> Resources, IReadOnlyList<string>? PublicResources = null)
 {
     /// <summary>The logical address service discovery resolves, as Aspire names it (<c>services__contacts__http__0</c>).</summary>
     public Uri ServiceAddress => new($"http://{Name}");
@@ -18,10 +22,10 @@ public static class ServiceAreas
     public static readonly IReadOnlyList<ServiceArea> All =
     [
         new("contacts", ["people", "companies", "custom-fields", "activities", "imports"]),
-        new("sales", ["customers", "leads", "pipelines", "opportunities", "products", "price-lists", "quotes", "orders", "forecast"]),
-        new("campaign", ["audience-members", "segments", "campaigns"]),
-        new("support", ["requesters", "tickets", "sla-policies", "service-contracts", "kb-articles", "canned-responses", "assets", "inbound"]),
-        new("billing", ["billing-accounts", "invoices", "credit-notes", "payments", "subscriptions", "tax-rates"]),
+        new("sales", ["customers", "leads", "lead-forms", "pipelines", "opportunities", "products", "price-lists", "quotes", "orders", "offers", "reports/forecast", "reports/pipeline"], ["lead-capture"]),
+        new("campaign", ["audience-members", "segments", "campaigns"], ["tracking"]),
+        new("support", ["requesters", "tickets", "sla-policies", "business-calendars", "service-contracts", "kb-articles", "canned-responses", "assets", "inbound", "reports/support"], ["csat"]),
+        new("billing", ["billing-accounts", "invoices", "credit-notes", "payments", "subscriptions", "tax-rates", "dunning", "reports/receivables", "reports/revenue"]),
     ];
 
     /// <summary>

@@ -26,6 +26,20 @@ public sealed class SystemTests(RunningSystem system)
     }
 
     [Fact]
+    public async Task A_public_resource_lets_a_stranger_through_to_its_service()
+    {
+        using var anonymous = new HttpClient { BaseAddress = system.Gateway };
+
+        // No form has this key: the service, not the gateway, answers, so the stranger was let through.
+        var capture = await anonymous.GetAsync("/api/v1/lead-capture/no-such-form", TestContext.Current.CancellationToken);
+        var privateResource = await anonymous.GetAsync("/api/v1/lead-forms", TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(HttpStatusCode.Unauthorized, capture.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Forbidden, capture.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, privateResource.StatusCode);
+    }
+
+    [Fact]
     public async Task An_unknown_resource_is_a_404_problem_from_the_gateway()
     {
         using var client = await system.ClientForAsync($"e2e-{Guid.NewGuid():N}");
