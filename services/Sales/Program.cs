@@ -7,7 +7,9 @@ using CrmCloud.Sales.Features.Opportunities;
 using CrmCloud.Sales.Features.Orders;
 using CrmCloud.Sales.Features.Pipelines;
 using CrmCloud.Sales.Features.PriceLists;
+using CrmCloud.Sales.Features.Offers;
 using CrmCloud.Sales.Features.Products;
+using CrmCloud.Sales.Features.Quotes;
 using CrmCloud.Sales.Features.Stock;
 using CrmCloud.ServiceDefaults;
 
@@ -25,5 +27,7 @@ app.MapPriceLists();
 app.MapOrders();
 app.MapPipelines();
 app.MapOpportunities();
+app.MapQuotes();
+app.MapOffers();
 
 return await app.RunServiceAsync(args);

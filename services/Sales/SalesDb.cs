@@ -1,11 +1,14 @@
 using CrmCloud.Platform.Contacts;
 using CrmCloud.Platform.Data;
 using CrmCloud.Sales.Features.Customers;
+using CrmCloud.Sales.Features.Numbering;
+using CrmCloud.Sales.Features.Offers;
 using CrmCloud.Sales.Features.Opportunities;
 using CrmCloud.Sales.Features.Orders;
 using CrmCloud.Sales.Features.Pipelines;
 using CrmCloud.Sales.Features.PriceLists;
 using CrmCloud.Sales.Features.Products;
+using CrmCloud.Sales.Features.Quotes;
 using CrmCloud.Sales.Features.Stock;
 using CrmCloud.ServiceDefaults.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -26,7 +29,13 @@ public sealed class SalesDb(DbContextOptions<SalesDb> options, TenantContext ten
 
     public DbSet<Order> Orders => Set<Order>();
 
-    public DbSet<OrderCounter> OrderCounters => Set<OrderCounter>();
+    public DbSet<NumberSeries> NumberSeries => Set<NumberSeries>();
+
+    public DbSet<Quote> Quotes => Set<Quote>();
+
+    public DbSet<CampaignOffer> CampaignOffers => Set<CampaignOffer>();
+
+    public DbSet<IssuedOfferCode> IssuedOfferCodes => Set<IssuedOfferCode>();
 
     public DbSet<Pipeline> Pipelines => Set<Pipeline>();
 

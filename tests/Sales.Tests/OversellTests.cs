@@ -38,6 +38,6 @@ public sealed class OversellTests(SalesApi api) : IClassFixture<SalesApi>
             10,
             await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM outbox_messages WHERE tenant_id = $1 AND message_type = 'CrmCloud.Contracts.Sales.OrderPlaced'", tenant));
         // Numbers are handed out only to placed orders: 1 to 10, no gaps from the refused ones.
-        Assert.Equal(1, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM order_counters WHERE tenant_id = $1 AND last_number = 10", tenant));
+        Assert.Equal(1, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM number_series WHERE tenant_id = $1 AND series = 'SO' AND last_number = 10", tenant));
     }
 }

@@ -24,6 +24,9 @@ public sealed class Opportunity : VersionedResource<OpportunityDetails>
 
     public DateTimeOffset? ClosedAt { get; private set; }
 
+    /// <summary>The products it would sell; when there are any, the amount is the sum of their nets.</summary>
+    public OpportunityLineItem[] LineItems { get; private set; } = [];
+
     public static Opportunity Create(string tenantId, Guid id, OpportunityDetails details, DateTimeOffset now)
     {
         var created = new Opportunity { Status = OpportunityStatus.Open };
@@ -53,6 +56,23 @@ public sealed class Opportunity : VersionedResource<OpportunityDetails>
 
         var d = Details;
         return new OpportunityLost(TenantId, Id, d.Name, d.PersonId, d.CompanyId, d.Amount, d.Currency, d.PipelineId, d.StageId, d.OwnerId, reason, now);
+    }
+
+    /// <returns>False when <paramref name="items"/> are the items it has: nothing changed.</returns>
+    public bool ReplaceLineItems(OpportunityLineItem[] items, DateTimeOffset now)
+    {
+        if (items.SequenceEqual(LineItems))
+        {
+            return false;
+        }
+
+        LineItems = items;
+        if (items.Length == 0 || !Change(Details with { Amount = items.Sum(item => item.NetAmount) }, now))
+        {
+            Touch(now);
+        }
+
+        return true;
     }
 
     private bool Close(OpportunityStatus status, string? reason, DateTimeOffset now)
@@ -142,6 +162,8 @@ internal sealed class OpportunityConfiguration : IEntityTypeConfiguration<Opport
         opportunity.HasIndex(o => new { o.TenantId, o.Id });
         opportunity.Property(o => o.Status).HasMaxLength(16).HasConversion(WireNames<OpportunityStatus>.Converter);
         opportunity.Property(o => o.LostReason).HasMaxLength(OpportunityRequests.ReasonLength);
+        opportunity.Property(o => o.LineItems).HasColumnType("jsonb")
+            .HasConversion(JsonColumn<OpportunityLineItem[]>.Converter, JsonColumn<OpportunityLineItem[]>.Comparer);
         opportunity.ComplexProperty(o => o.Details, details =>
         {
             details.Property(d => d.Name).HasColumnName("name").HasMaxLength(OpportunityRequests.NameLength);

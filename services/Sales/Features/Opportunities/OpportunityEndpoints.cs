@@ -100,7 +100,7 @@ public static class OpportunityEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
-        return opportunities;
+        return opportunities.MapLineItems();
     }
 
     private static async Task<Results<Created<OpportunityResponse>, ValidationProblem, ProblemHttpResult>> Create(
@@ -225,6 +225,12 @@ public static class OpportunityEndpoints
         if (before.ApplyPatch(patch, json.Value.SerializerOptions, errors) is not { } patched
             || await patched.ResolveAsync(before.OwnerId, before.PersonId, db, time, errors, cancellationToken) is not { } details)
         {
+            return ApiProblems.Invalid(errors);
+        }
+
+        if (opportunity.LineItems.Length > 0 && (details.Amount != before.Amount || details.Currency != before.Currency))
+        {
+            errors.Add("amount", "The amount is the sum of the line items: change them, or remove them first.");
             return ApiProblems.Invalid(errors);
         }
 

@@ -40,6 +40,7 @@ public sealed record OpportunityResponse(
     OpportunityStatus Status,
     string? LostReason,
     DateTimeOffset? ClosedAt,
+    IReadOnlyList<LineItemResponse> LineItems,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     long Version)
@@ -57,6 +58,7 @@ public sealed record OpportunityResponse(
         opportunity.Status,
         opportunity.LostReason,
         opportunity.ClosedAt,
+        [.. opportunity.LineItems.Select(item => LineItemResponse.From(item, opportunity.Details.Currency))],
         opportunity.CreatedAt,
         opportunity.UpdatedAt,
         opportunity.Version);

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using CrmCloud.Contracts.Sales;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
+using CrmCloud.Sales.Features.Offers;
 using PlacedLine = CrmCloud.Contracts.Sales.OrderLine;
 
 namespace CrmCloud.Sales.Features.Orders;
@@ -55,6 +56,16 @@ public sealed class Order : IVersioned, ITenantOwned
 
     public string? CancellationReason { get; private set; }
 
+    /// <summary>The campaign whose offer code the order used, with the code and the offer's terms as they were.</summary>
+    public Guid? CampaignId { get; private set; }
+
+    public string? OfferCode { get; private set; }
+
+    public string? OfferTerms { get; private set; }
+
+    /// <summary>The accepted quote the order came from, if any.</summary>
+    public Guid? QuoteId { get; private set; }
+
     public DateTimeOffset PlacedAt { get; private set; }
 
     public DateTimeOffset? ShippedAt { get; private set; }
@@ -69,24 +80,27 @@ public sealed class Order : IVersioned, ITenantOwned
 
     public long Version { get; private set; }
 
-    public static Order Place(
-        string tenantId, Guid id, string number, Guid personId, Guid? companyId, Guid priceListId, PricedOrder priced, PostalAddress? shippingAddress, DateTimeOffset now) => new()
+    public static Order Place(string tenantId, string number, OrderDraft draft, DateTimeOffset now) => new()
         {
-            Id = id,
+            Id = draft.Id,
             TenantId = tenantId,
             Number = number,
             Status = OrderStatus.Placed,
-            PersonId = personId,
-            CompanyId = companyId,
-            Currency = priced.Currency,
-            PriceListId = priceListId,
-            Lines = [.. priced.Lines],
-            Taxes = [.. priced.Taxes],
-            NetTotal = priced.NetTotal,
-            DiscountTotal = priced.DiscountTotal,
-            TaxTotal = priced.TaxTotal,
-            Total = priced.Total,
-            ShippingAddress = shippingAddress,
+            PersonId = draft.PersonId,
+            CompanyId = draft.CompanyId,
+            Currency = draft.Priced.Currency,
+            PriceListId = draft.PriceListId,
+            Lines = [.. draft.Priced.Lines],
+            Taxes = [.. draft.Priced.Taxes],
+            NetTotal = draft.Priced.NetTotal,
+            DiscountTotal = draft.Priced.DiscountTotal,
+            TaxTotal = draft.Priced.TaxTotal,
+            Total = draft.Priced.Total,
+            ShippingAddress = draft.ShippingAddress,
+            CampaignId = draft.Offer?.CampaignId,
+            OfferCode = draft.Offer?.Code,
+            OfferTerms = draft.Offer?.Terms,
+            QuoteId = draft.QuoteId,
             PlacedAt = now,
             CreatedAt = now,
             UpdatedAt = now,
@@ -105,7 +119,9 @@ public sealed class Order : IVersioned, ITenantOwned
         TaxTotal,
         Total,
         Currency,
-        PlacedAt);
+        PlacedAt,
+        CampaignId,
+        OfferCode);
 
     /// <summary>What a consumer needs to reverse a cancelled order's sale; after <see cref="Cancel"/>.</summary>
     public OrderCancelled Cancelled() => new(TenantId, Id, Number, PersonId, CompanyId, NetTotal, Total, Currency, CancellationReason, CancelledAt ?? UpdatedAt);
@@ -191,6 +207,13 @@ public sealed record PricedLine(
     string TaxCategory,
     decimal TaxRate,
     decimal NetAmount);
+
+/// <summary>
+/// An order ready to be placed: priced, its offer applied. <see cref="QuoteId"/> names the accepted quote it comes
+/// from, if any.
+/// </summary>
+public sealed record OrderDraft(
+    Guid Id, Guid PersonId, Guid? CompanyId, Guid PriceListId, PricedOrder Priced, PostalAddress? ShippingAddress, AppliedOffer? Offer, Guid? QuoteId = null);
 
 /// <summary>The lines charged one tax rate: their net amounts summed, and the tax on that sum rounded once.</summary>
 public sealed record TaxLine(decimal Rate, decimal NetAmount, decimal TaxAmount);

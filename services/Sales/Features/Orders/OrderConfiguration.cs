@@ -1,5 +1,6 @@
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
+using CrmCloud.Sales.Features.Offers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -33,39 +34,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         order.Property(o => o.Carrier).HasMaxLength(OrderRequests.CarrierLength);
         order.Property(o => o.TrackingNumber).HasMaxLength(OrderRequests.TrackingNumberLength);
         order.Property(o => o.CancellationReason).HasMaxLength(OrderRequests.ReasonLength);
-    }
-}
-
-/// <summary>The last order number a tenant has given out; taken in the placing transaction, so a refused order uses none.</summary>
-public sealed class OrderCounter : ITenantOwned
-{
-    private OrderCounter()
-    {
-    }
-
-    public string TenantId { get; private set; } = "";
-
-    public long LastNumber { get; private set; }
-
-    /// <summary>The tenant's next order number, counted in the caller's transaction; the row stays locked until it ends.</summary>
-    public static async Task<string> NextNumberAsync(SalesDb db, CancellationToken cancellationToken)
-    {
-        var tenant = db.Tenant.TenantId;
-        var numbers = await db.Database.SqlQuery<long>(
-            $"""
-            INSERT INTO order_counters (tenant_id, last_number) VALUES ({tenant}, 1)
-            ON CONFLICT (tenant_id) DO UPDATE SET last_number = order_counters.last_number + 1
-            RETURNING last_number AS "Value"
-            """).ToListAsync(cancellationToken);
-        return $"SO-{numbers[0]:D6}";
-    }
-}
-
-internal sealed class OrderCounterConfiguration : IEntityTypeConfiguration<OrderCounter>
-{
-    public void Configure(EntityTypeBuilder<OrderCounter> counter)
-    {
-        counter.ToTable("order_counters");
-        counter.HasKey(c => c.TenantId);
+        order.Property(o => o.OfferCode).HasMaxLength(OfferCodes.MaxLength);
+        order.Property(o => o.OfferTerms).HasMaxLength(4000);
     }
 }

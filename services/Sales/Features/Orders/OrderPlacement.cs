@@ -1,6 +1,8 @@
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 using CrmCloud.Sales.Features.Customers;
+using CrmCloud.Sales.Features.Numbering;
+using CrmCloud.Sales.Features.Offers;
 using CrmCloud.Sales.Features.PriceLists;
 using CrmCloud.Sales.Features.Pricing;
 using CrmCloud.Sales.Features.Stock;
@@ -13,8 +15,8 @@ namespace CrmCloud.Sales.Features.Orders;
 public sealed record StockShortage(int Line, Guid ProductId, string Sku, decimal Requested, decimal Available);
 
 /// <summary>
-/// Places an order in one transaction: the customer, the price list, the products, the stock reservations, the
-/// order number, the order and its <c>OrderPlaced</c> outbox row commit together, or nothing does.
+/// Places an order in one transaction: the customer, the price list, the products, the offer code, the stock
+/// reservations, the order number, the order and its <c>OrderPlaced</c> outbox row commit together, or nothing does.
 /// </summary>
 public static class OrderPlacement
 {
@@ -31,7 +33,7 @@ public static class OrderPlacement
             errors.Add("personId", $"No customer with person id {request.PersonId}: sales knows the people contacts has told it about.");
         }
 
-        var priceList = await FindPriceListAsync(db, request, DateOnly.FromDateTime(now.UtcDateTime), errors, cancellationToken);
+        var priceList = await PriceListChoice.FindAsync(db, request.Currency, request.PriceListId, DateOnly.FromDateTime(now.UtcDateTime), errors, cancellationToken);
         var productIds = request.Lines.Select(line => line.ProductId).ToList();
         var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
         if (priceList is null || personId is null || OrderPricing.Price(request.Lines, priceList, products, errors) is not { } priced)
@@ -39,15 +41,44 @@ public static class OrderPlacement
             return ApiProblems.Invalid(errors);
         }
 
-        var shortages = await ReserveAsync(db, priced.Lines, now, cancellationToken);
-        if (shortages.Count > 0)
+        var id = request.Id ?? Ids.New();
+        AppliedOffer? offer = null;
+        if (request.OfferCode is { } code)
         {
-            // Disposing the transaction rolls back the reservations that did succeed.
-            return ShortOfStock(shortages);
+            var (discounted, applied) = await OfferCodes.ApplyAsync(db, code, personId.Value, id, priced, now, errors, cancellationToken);
+            if (discounted is null)
+            {
+                return ApiProblems.Invalid(errors);
+            }
+
+            (priced, offer) = (discounted, applied);
         }
 
-        var number = await OrderCounter.NextNumberAsync(db, cancellationToken);
-        var order = Order.Place(db.Tenant.TenantId, request.Id ?? Ids.New(), number, personId.Value, request.CompanyId, priceList.Id, priced, request.ShippingAddress, now);
+        var (order, problem) = await AddAsync(db, new OrderDraft(id, personId.Value, request.CompanyId, priceList.Id, priced, request.ShippingAddress, offer), now, cancellationToken);
+        if (order is null)
+        {
+            // Disposing the transaction rolls back whatever was reserved or redeemed.
+            return problem!;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/orders/{order.Id}", OrderResponse.From(order));
+    }
+
+    /// <summary>
+    /// Reserves the draft's stock, numbers it and saves the order with its <c>OrderPlaced</c>, in the caller's
+    /// transaction, which the caller commits; a shortage or a taken id is the problem to answer instead.
+    /// </summary>
+    public static async Task<(Order? Order, ProblemHttpResult? Problem)> AddAsync(SalesDb db, OrderDraft draft, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var shortages = await ReserveAsync(db, draft.Priced.Lines, now, cancellationToken);
+        if (shortages.Count > 0)
+        {
+            return (null, ShortOfStock(shortages));
+        }
+
+        var number = await NumberSeries.NextAsync(db, NumberSeries.Orders, cancellationToken);
+        var order = Order.Place(db.Tenant.TenantId, number, draft, now);
         db.Orders.Add(order);
         db.Publish(order.Placed());
         try
@@ -56,45 +87,10 @@ public static class OrderPlacement
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation())
         {
-            return ApiProblems.Conflict("The id is taken.", $"A resource with id {order.Id} already exists.");
+            return (null, ApiProblems.Conflict("The id is taken.", $"A resource with id {order.Id} already exists."));
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/orders/{order.Id}", OrderResponse.From(order));
-    }
-
-    /// <summary>The named price list, or the tenant's one in the order's currency valid today (the latest to start, if several are).</summary>
-    private static async Task<PriceList?> FindPriceListAsync(SalesDb db, OrderToPlace request, DateOnly today, FieldErrors errors, CancellationToken cancellationToken)
-    {
-        if (request.PriceListId is not { } id)
-        {
-            var valid = await db.PriceLists.AsNoTracking()
-                .Where(p => p.Details.Currency == request.Currency && p.Details.ValidFrom <= today && (p.Details.ValidTo == null || p.Details.ValidTo >= today))
-                .OrderByDescending(p => p.Details.ValidFrom).ThenByDescending(p => p.Id)
-                .FirstOrDefaultAsync(cancellationToken);
-            if (valid is null)
-            {
-                errors.Add("priceListId", $"No price list in {request.Currency} is valid today ({today:yyyy-MM-dd}); create one or name one.");
-            }
-
-            return valid;
-        }
-
-        var list = await db.PriceLists.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
-        if (list is null)
-        {
-            errors.Add("priceListId", $"No price list with id {id}.");
-        }
-        else if (list.Details.Currency != request.Currency)
-        {
-            errors.Add("currency", $"The price list {list.Details.Name} is in {list.Details.Currency}; an order is priced in its price list's currency only.");
-        }
-        else if (!list.IsValidOn(today))
-        {
-            errors.Add("priceListId", $"The price list {list.Details.Name} is not valid today ({today:yyyy-MM-dd}).");
-        }
-
-        return errors.IsEmpty ? list : null;
+        return (order, null);
     }
 
     /// <summary>Reserves every line's quantity, products in id order; returns the lines that could not be reserved.</summary>

@@ -45,26 +45,29 @@ public static class OrderPricing
                 continue;
             }
 
-            if (!priceList.Details.Prices.Any(price => price.ProductId == product.Id))
+            // A negotiated unit price (a quote's, an opportunity's line item) stands in for the list's tiers.
+            var tier = priceList.TierFor(product.Id, line.Quantity);
+            if (line.UnitPrice is null && !priceList.Details.Prices.Any(price => price.ProductId == product.Id))
             {
                 errors.Add($"{field}.productId", $"The price list {priceList.Details.Name} has no price for {product.Details.Sku}.");
                 continue;
             }
 
-            if (priceList.TierFor(product.Id, line.Quantity) is not { } tier)
+            if (line.UnitPrice is null && tier is null)
             {
                 var smallest = priceList.Details.Prices.First(price => price.ProductId == product.Id).Tiers[0].MinQuantity;
                 errors.Add($"{field}.quantity", $"The price list prices {product.Details.Sku} from a quantity of {PricingFields.QuantityText(smallest)}.");
                 continue;
             }
 
+            var unitPrice = line.UnitPrice ?? tier!.UnitPrice;
             if (priceList.TaxRateFor(product.Details.TaxCategory) is not { } rate)
             {
                 errors.Add($"{field}.productId", $"The price list {priceList.Details.Name} has no tax rate for the tax category {product.Details.TaxCategory} of {product.Details.Sku}.");
                 continue;
             }
 
-            var gross = Currencies.Round(line.Quantity * tier.UnitPrice, currency);
+            var gross = Currencies.Round(line.Quantity * unitPrice, currency);
             if (line.Discount > gross)
             {
                 errors.Add($"{field}.discount", $"At most the line's amount before discount, {Money.Of(gross, currency).Amount} {currency}.");
@@ -77,7 +80,7 @@ public static class OrderPricing
                 product.Details.Name,
                 product.Details.Unit,
                 line.Quantity,
-                tier.UnitPrice,
+                unitPrice,
                 gross,
                 line.Discount,
                 product.Details.TaxCategory,
@@ -85,14 +88,15 @@ public static class OrderPricing
                 gross - line.Discount));
         }
 
-        if (!errors.IsEmpty)
-        {
-            return null;
-        }
+        return errors.IsEmpty ? Totals(currency, priced) : null;
+    }
 
+    /// <summary>The taxes per rate and the totals of <paramref name="lines"/>, as the class describes them.</summary>
+    public static PricedOrder Totals(string currency, IReadOnlyList<PricedLine> lines)
+    {
         TaxLine[] taxes =
         [
-            .. priced.GroupBy(line => line.TaxRate)
+            .. lines.GroupBy(line => line.TaxRate)
                 .OrderBy(group => group.Key)
                 .Select(group =>
                 {
@@ -100,8 +104,8 @@ public static class OrderPricing
                     return new TaxLine(group.Key, net, Currencies.Round(net * group.Key, currency));
                 }),
         ];
-        var netTotal = priced.Sum(line => line.NetAmount);
+        var netTotal = lines.Sum(line => line.NetAmount);
         var taxTotal = taxes.Sum(tax => tax.TaxAmount);
-        return new PricedOrder(currency, priced, taxes, netTotal, priced.Sum(line => line.Discount), taxTotal, netTotal + taxTotal);
+        return new PricedOrder(currency, lines, taxes, netTotal, lines.Sum(line => line.Discount), taxTotal, netTotal + taxTotal);
     }
 }

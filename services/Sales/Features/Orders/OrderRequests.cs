@@ -1,4 +1,5 @@
 using CrmCloud.Platform.Api;
+using CrmCloud.Sales.Features.Offers;
 using CrmCloud.Sales.Features.Pricing;
 
 namespace CrmCloud.Sales.Features.Orders;
@@ -14,7 +15,8 @@ public sealed record PlaceOrderRequest(
     string? Currency,
     Guid? PriceListId,
     OrderLineRequest?[]? Lines,
-    PostalAddress? ShippingAddress);
+    PostalAddress? ShippingAddress,
+    string? OfferCode = null);
 
 public sealed record OrderLineRequest(Guid? ProductId, decimal? Quantity, string? Discount);
 
@@ -24,9 +26,11 @@ public sealed record ShipOrderRequest(string? Carrier, string? TrackingNumber);
 public sealed record CancelOrderRequest(string? Reason);
 
 /// <summary>A placed order's request, checked for shape; prices, products and stock are checked while placing it.</summary>
-public sealed record OrderToPlace(Guid? Id, Guid PersonId, Guid? CompanyId, string Currency, Guid? PriceListId, IReadOnlyList<LineToPlace> Lines, PostalAddress? ShippingAddress);
+public sealed record OrderToPlace(
+    Guid? Id, Guid PersonId, Guid? CompanyId, string Currency, Guid? PriceListId, IReadOnlyList<LineToPlace> Lines, PostalAddress? ShippingAddress, string? OfferCode);
 
-public sealed record LineToPlace(Guid ProductId, decimal Quantity, decimal Discount);
+/// <summary>A line to price: <see cref="UnitPrice"/>, when given, is a negotiated price that stands in for the price list's.</summary>
+public sealed record LineToPlace(Guid ProductId, decimal Quantity, decimal Discount, decimal? UnitPrice = null);
 
 public sealed record OrderResponse(
     Guid Id,
@@ -46,6 +50,8 @@ public sealed record OrderResponse(
     string? Carrier,
     string? TrackingNumber,
     string? CancellationReason,
+    AppliedOfferResponse? Offer,
+    Guid? QuoteId,
     DateTimeOffset PlacedAt,
     DateTimeOffset? ShippedAt,
     DateTimeOffset? DeliveredAt,
@@ -62,19 +68,8 @@ public sealed record OrderResponse(
         order.CompanyId,
         order.Currency,
         order.PriceListId,
-        [.. order.Lines.Select(line => new OrderLineResponse(
-            line.ProductId,
-            line.Sku,
-            line.Name,
-            line.Unit,
-            PricingFields.Trimmed(line.Quantity),
-            Money.Of(line.UnitPrice, order.Currency),
-            Money.Of(line.GrossAmount, order.Currency),
-            Money.Of(line.Discount, order.Currency),
-            line.TaxCategory,
-            PricingFields.Trimmed(line.TaxRate),
-            Money.Of(line.NetAmount, order.Currency)))],
-        [.. order.Taxes.Select(tax => new TaxLineResponse(PricingFields.Trimmed(tax.Rate), Money.Of(tax.NetAmount, order.Currency), Money.Of(tax.TaxAmount, order.Currency)))],
+        LinesOf(order.Lines, order.Currency),
+        TaxesOf(order.Taxes, order.Currency),
         Money.Of(order.NetTotal, order.Currency),
         Money.Of(order.DiscountTotal, order.Currency),
         Money.Of(order.TaxTotal, order.Currency),
@@ -83,6 +78,8 @@ public sealed record OrderResponse(
         order.Carrier,
         order.TrackingNumber,
         order.CancellationReason,
+        order.CampaignId is { } campaignId ? new AppliedOfferResponse(campaignId, order.OfferCode!, order.OfferTerms) : null,
+        order.QuoteId,
         order.PlacedAt,
         order.ShippedAt,
         order.DeliveredAt,
@@ -90,6 +87,26 @@ public sealed record OrderResponse(
         order.CreatedAt,
         order.UpdatedAt,
         order.Version);
+
+    /// <summary>Priced lines as the API writes them, for an order or a quote.</summary>
+    public static OrderLineResponse[] LinesOf(IEnumerable<PricedLine> lines, string currency) =>
+    [
+        .. lines.Select(line => new OrderLineResponse(
+            line.ProductId,
+            line.Sku,
+            line.Name,
+            line.Unit,
+            PricingFields.Trimmed(line.Quantity),
+            Money.Of(line.UnitPrice, currency),
+            Money.Of(line.GrossAmount, currency),
+            Money.Of(line.Discount, currency),
+            line.TaxCategory,
+            PricingFields.Trimmed(line.TaxRate),
+            Money.Of(line.NetAmount, currency))),
+    ];
+
+    public static TaxLineResponse[] TaxesOf(IEnumerable<TaxLine> taxes, string currency) =>
+        [.. taxes.Select(tax => new TaxLineResponse(PricingFields.Trimmed(tax.Rate), Money.Of(tax.NetAmount, currency), Money.Of(tax.TaxAmount, currency)))];
 }
 
 public sealed record OrderLineResponse(
@@ -105,12 +122,14 @@ public sealed record OrderLineResponse(
     decimal TaxRate,
     Money NetAmount);
 
+/// <summary>The campaign offer an order used: the campaign, the code as normalised, and the offer's special terms.</summary>
+public sealed record AppliedOfferResponse(Guid CampaignId, string Code, string? Terms);
+
 public sealed record TaxLineResponse(decimal Rate, Money NetAmount, Money TaxAmount);
 
 /// <summary>The rules an order request follows before anything is looked up.</summary>
 public static class OrderRequests
 {
-    public const int MaxLines = 200;
     public const int CarrierLength = 100;
     public const int TrackingNumberLength = 100;
     public const int ReasonLength = 500;
@@ -128,45 +147,12 @@ public static class OrderRequests
         }
 
         var currency = Currencies.Validate("currency", request.Currency, errors);
-        var lines = new List<LineToPlace>();
-        var requests = request.Lines ?? [];
-        if (requests.Length is 0 or > MaxLines)
-        {
-            errors.Add("lines", $"From 1 to {MaxLines} lines.");
-        }
-
-        var seen = new Dictionary<Guid, int>();
-        for (var index = 0; index < requests.Length && index < MaxLines; index++)
-        {
-            var field = $"lines[{index}]";
-            if (requests[index] is not { } line)
-            {
-                errors.Add(field, "Expected a line with productId and quantity.");
-                continue;
-            }
-
-            if (line.ProductId is not { } productId || productId == Guid.Empty)
-            {
-                errors.Add($"{field}.productId", "This field is required.");
-            }
-            else if (!seen.TryAdd(productId, index))
-            {
-                errors.Add($"{field}.productId", $"The product is on lines[{seen[productId]}] already: one line per product.");
-            }
-
-            var quantity = errors.Quantity($"{field}.quantity", line.Quantity);
-            var discount = line.Discount is null || currency is null
-                ? 0m
-                : errors.Amount($"{field}.discount", line.Discount, Currencies.MinorUnits(currency));
-            if (line.ProductId is { } product && quantity is { } amount && discount is { } off)
-            {
-                lines.Add(new LineToPlace(product, amount, off));
-            }
-        }
-
+        var lines = errors.Lines(
+            "lines", [.. (request.Lines ?? []).Select(line => line is null ? null : new LineRequest(line.ProductId, line.Quantity, null, line.Discount))], currency);
         var address = PostalAddress.Validate(request.ShippingAddress, "shippingAddress", errors);
+        var offerCode = errors.Optional("offerCode", request.OfferCode, OfferCodes.MaxLength);
         return errors.IsEmpty
-            ? new OrderToPlace(request.Id, request.PersonId!.Value, request.CompanyId, currency!, request.PriceListId, lines, address)
+            ? new OrderToPlace(request.Id, request.PersonId!.Value, request.CompanyId, currency!, request.PriceListId, lines, address, offerCode)
             : null;
     }
 
