@@ -10,6 +10,7 @@ using CrmCloud.Sales.Features.PriceLists;
 using CrmCloud.Sales.Features.Offers;
 using CrmCloud.Sales.Features.Products;
 using CrmCloud.Sales.Features.Quotes;
+using CrmCloud.Sales.Features.Reports;
 using CrmCloud.Sales.Features.Stock;
 using CrmCloud.ServiceDefaults;
 
@@ -29,5 +30,6 @@ app.MapPipelines();
 app.MapOpportunities();
 app.MapQuotes();
 app.MapOffers();
+app.MapSalesReports();
 
 return await app.RunServiceAsync(args);
