@@ -8,6 +8,7 @@ using CrmCloud.Bench;
 // bench/Measure: the figures of bench/README.md, measured over HTTP as a partner would see them.
 //   import --gateway <url> --token <jwt> --file people.csv [--dedupe skip]
 //   search --url <contacts or gateway url> --token <jwt> --queries 1000 [--warmup 50] [--seed 7]
+//   orders --gateway <url> --token <jwt> --orders 2000 [--concurrency 8] [--warmup 50]
 var options = Options.Parse(args.Skip(1));
 try
 {
@@ -15,6 +16,7 @@ try
     {
         "import" => await ImportAsync(options),
         "search" => await SearchAsync(options),
+        "orders" => await OrdersAsync(options),
         _ => Usage(),
     };
 }
@@ -112,6 +114,101 @@ static async Task<int> SearchAsync(Options options)
     return failures == 0 ? 0 : 1;
 }
 
+// Sets up a customer (created in contacts, waited for in sales), two products with ample stock and a price list, all
+// through the gateway; then places orders of two lines from concurrent clients and prints orders/s and latencies.
+static async Task<int> OrdersAsync(Options options)
+{
+    using var client = Client(options.Required("gateway"), options.Required("token"));
+    var count = options.Number("orders", 2000);
+    var concurrency = options.Number("concurrency", 8);
+    var warmup = options.Number("warmup", 50);
+    var run = Guid.NewGuid().ToString("N")[..8];
+
+    var person = await PostAsync(client, "/api/v1/people", new { firstName = "Bench", lastName = $"Buyer {run}", email = $"buyer-{run}@example.com" });
+    var personId = person.GetProperty("id").GetGuid();
+    var waited = Stopwatch.StartNew();
+    while ((await client.GetFromJsonAsync<JsonElement>($"/api/v1/customers?personId={personId}")).GetProperty("items").GetArrayLength() == 0)
+    {
+        if (waited.Elapsed > TimeSpan.FromSeconds(60))
+        {
+            Console.Error.WriteLine("the customer did not reach sales within 60 s");
+            return 1;
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(100));
+    }
+
+    Guid[] products = new Guid[2];
+    for (var index = 0; index < products.Length; index++)
+    {
+        products[index] = (await PostAsync(client, "/api/v1/products", new { sku = $"B-{run}-{index}", name = $"Bench product {index}", taxCategory = "standard" })).GetProperty("id").GetGuid();
+        (await client.PutAsJsonAsync($"/api/v1/products/{products[index]}/stock", new { onHand = 1_000_000_000 })).EnsureSuccessStatusCode();
+    }
+
+    var currency = "EUR";
+    var priceList = await PostAsync(client, "/api/v1/price-lists", new
+    {
+        name = $"Bench {run}",
+        currency,
+        validFrom = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-1)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        prices = products.Select(product => new { productId = product, tiers = new[] { new { minQuantity = 1, unitPrice = "9.99" }, new { minQuantity = 10, unitPrice = "8.49" } } }),
+        taxRates = new[] { new { taxCategory = "standard", rate = 0.19m } },
+    });
+    var order = new { personId, currency, priceListId = priceList.GetProperty("id").GetGuid(), lines = products.Select((product, index) => new { productId = product, quantity = 1 + (index * 11) }) };
+
+    var latencies = new List<double>(count);
+    var failures = 0;
+    var next = -warmup;
+    var clock = new Stopwatch();
+    async Task WorkerAsync()
+    {
+        while (Interlocked.Increment(ref next) is var taken && taken <= count)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var response = await client.PostAsJsonAsync("/api/v1/orders", order);
+            var milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (taken == 0)
+            {
+                clock.Start();
+            }
+
+            if (taken <= 0)
+            {
+                continue;
+            }
+
+            lock (latencies)
+            {
+                if (response.StatusCode == System.Net.HttpStatusCode.Created)
+                {
+                    latencies.Add(milliseconds);
+                }
+                else
+                {
+                    failures++;
+                }
+            }
+        }
+    }
+
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(WorkerAsync)));
+    clock.Stop();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"orders: {latencies.Count} placed ({failures} failed) by {concurrency} concurrent clients after {warmup} warm-up: {latencies.Count / clock.Elapsed.TotalSeconds:0} orders/s"));
+    Console.WriteLine(Summary("place order", latencies));
+    return failures == 0 ? 0 : 1;
+}
+
+static async Task<JsonElement> PostAsync(HttpClient client, string path, object body)
+{
+    var response = await client.PostAsJsonAsync(path, body);
+    if (!response.IsSuccessStatusCode)
+    {
+        throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    return await response.Content.ReadFromJsonAsync<JsonElement>();
+}
+
 // Names with a typo, full names, email fragments and phone digits, in the proportions a CRM's search box sees them.
 static (string Kind, string Q) Query(Random random)
 {
@@ -170,6 +267,7 @@ static int Usage()
         Usage:
           import --gateway <url> --token <jwt> --file <people.csv> [--dedupe skip|update|create]
           search --url <contacts or gateway url> --token <jwt> --queries <n> [--warmup <n>] [--seed <n>]
+          orders --gateway <url> --token <jwt> --orders <n> [--concurrency <n>] [--warmup <n>]
         """);
     return 2;
 }
