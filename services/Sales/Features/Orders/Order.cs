@@ -3,6 +3,7 @@ using CrmCloud.Contracts.Sales;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 using CrmCloud.Sales.Features.Offers;
+using CrmCloud.Sales.Features.Pricing;
 using PlacedLine = CrmCloud.Contracts.Sales.OrderLine;
 
 namespace CrmCloud.Sales.Features.Orders;
@@ -12,41 +13,13 @@ namespace CrmCloud.Sales.Features.Orders;
 /// the price list's unit price and tax rate. It moves placed → shipped → delivered, or placed → cancelled; each
 /// move returns the events to publish with it.
 /// </summary>
-public sealed class Order : IVersioned, ITenantOwned
+public sealed class Order : PricedDocument
 {
     private Order()
     {
     }
 
-    public Guid Id { get; private set; }
-
-    public string TenantId { get; private set; } = "";
-
-    /// <summary>The tenant's own running number (<c>SO-000042</c>), for people to quote.</summary>
-    public string Number { get; private set; } = "";
-
     public OrderStatus Status { get; private set; }
-
-    /// <summary>The person in contacts who ordered; moves to the survivor when that person is merged into another.</summary>
-    public Guid PersonId { get; private set; }
-
-    public Guid? CompanyId { get; private set; }
-
-    public string Currency { get; private set; } = "";
-
-    public Guid PriceListId { get; private set; }
-
-    public PricedLine[] Lines { get; private set; } = [];
-
-    public TaxLine[] Taxes { get; private set; } = [];
-
-    public decimal NetTotal { get; private set; }
-
-    public decimal DiscountTotal { get; private set; }
-
-    public decimal TaxTotal { get; private set; }
-
-    public decimal Total { get; private set; }
 
     public PostalAddress? ShippingAddress { get; private set; }
 
@@ -74,38 +47,21 @@ public sealed class Order : IVersioned, ITenantOwned
 
     public DateTimeOffset? CancelledAt { get; private set; }
 
-    public DateTimeOffset CreatedAt { get; private set; }
-
-    public DateTimeOffset UpdatedAt { get; private set; }
-
-    public long Version { get; private set; }
-
-    public static Order Place(string tenantId, string number, OrderDraft draft, DateTimeOffset now) => new()
+    public static Order Place(string tenantId, string number, OrderDraft draft, DateTimeOffset now)
+    {
+        var order = new Order
         {
-            Id = draft.Id,
-            TenantId = tenantId,
-            Number = number,
             Status = OrderStatus.Placed,
-            PersonId = draft.PersonId,
-            CompanyId = draft.CompanyId,
-            Currency = draft.Priced.Currency,
-            PriceListId = draft.PriceListId,
-            Lines = [.. draft.Priced.Lines],
-            Taxes = [.. draft.Priced.Taxes],
-            NetTotal = draft.Priced.NetTotal,
-            DiscountTotal = draft.Priced.DiscountTotal,
-            TaxTotal = draft.Priced.TaxTotal,
-            Total = draft.Priced.Total,
             ShippingAddress = draft.ShippingAddress,
             CampaignId = draft.Offer?.CampaignId,
             OfferCode = draft.Offer?.Code,
             OfferTerms = draft.Offer?.Terms,
             QuoteId = draft.QuoteId,
             PlacedAt = now,
-            CreatedAt = now,
-            UpdatedAt = now,
-            Version = 1,
         };
+        order.Initialize(tenantId, draft.Id, number, draft.PersonId, draft.CompanyId, draft.PriceListId, draft.Priced, now);
+        return order;
+    }
 
     public OrderPlaced Placed() => new(
         TenantId,
@@ -170,8 +126,7 @@ public sealed class Order : IVersioned, ITenantOwned
     {
         var previous = Status;
         Status = status;
-        UpdatedAt = now;
-        Version++;
+        Touch(now);
         return new(TenantId, Id, Number, PersonId, CompanyId, WireNames<OrderStatus>.Of(status), WireNames<OrderStatus>.Of(previous), Version, now, Carrier, TrackingNumber);
     }
 }
