@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using CrmCloud.Platform.Data;
 
 namespace CrmCloud.Platform.Api;
 
@@ -13,7 +14,38 @@ public sealed class FieldErrors
 
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
+    public FieldErrors()
+    {
+    }
+
+    /// <summary>Starts from errors found already, such as a page query's.</summary>
+    public FieldErrors(IReadOnlyDictionary<string, string[]> found)
+    {
+        foreach (var (field, messages) in found)
+        {
+            _errors[field] = [.. messages];
+        }
+    }
+
     public bool IsEmpty => _errors.Count == 0;
+
+    /// <summary>The enum member <paramref name="value"/> names on the wire (null when absent), or null and an error listing the names.</summary>
+    public TEnum? OneOf<TEnum>(string field, string? value)
+        where TEnum : struct, Enum
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (WireNames<TEnum>.TryParse(value, out var parsed))
+        {
+            return parsed;
+        }
+
+        Add(field, $"One of: {string.Join(", ", WireNames<TEnum>.All)}.");
+        return null;
+    }
 
     public void Add(string field, string message)
     {

@@ -70,17 +70,17 @@ public sealed record PeopleFilter(
 
     private IQueryable<Person>? Apply(IQueryable<Person> people, FieldErrors errors)
     {
-        if (Parse<LifecycleStage>("lifecycleStage", LifecycleStage, errors) is { } stage)
+        if (errors.OneOf<LifecycleStage>("lifecycleStage", LifecycleStage) is { } stage)
         {
             people = people.Where(p => p.Details.LifecycleStage == stage);
         }
 
-        if (Parse<Relationship>("relationship", Relationship, errors) is { } relationship)
+        if (errors.OneOf<Relationship>("relationship", Relationship) is { } relationship)
         {
             people = people.Where(p => p.Details.Relationship == relationship);
         }
 
-        if (Parse<ContactChannel>("preferredChannel", PreferredChannel, errors) is { } channel)
+        if (errors.OneOf<ContactChannel>("preferredChannel", PreferredChannel) is { } channel)
         {
             people = people.Where(p => p.Details.PreferredChannel == channel);
         }
@@ -125,22 +125,5 @@ public sealed record PeopleFilter(
         }
 
         return errors.IsEmpty ? people : null;
-    }
-
-    private static TEnum? Parse<TEnum>(string parameter, string? value, FieldErrors errors)
-        where TEnum : struct, Enum
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (WireNames<TEnum>.TryParse(value, out var parsed))
-        {
-            return parsed;
-        }
-
-        errors.Add(parameter, $"One of: {string.Join(", ", WireNames<TEnum>.All)}.");
-        return null;
     }
 }

@@ -144,21 +144,9 @@ public static class OpportunityEndpoints
     private static async Task<Results<Ok<Page<OpportunityResponse>>, ValidationProblem>> List(
         [AsParameters] PageQuery page, string? status, string? ownerId, Guid? pipelineId, Guid? stageId, Guid? personId, SalesDb db, CancellationToken cancellationToken)
     {
-        var errors = page.Validate();
-        OpportunityStatus? wanted = null;
-        if (status is not null)
-        {
-            if (WireNames<OpportunityStatus>.TryParse(status, out var parsed))
-            {
-                wanted = parsed;
-            }
-            else
-            {
-                errors["status"] = [$"One of: {string.Join(", ", WireNames<OpportunityStatus>.All)}."];
-            }
-        }
-
-        if (errors.Count > 0)
+        var errors = new FieldErrors(page.Validate());
+        var wanted = errors.OneOf<OpportunityStatus>("status", status);
+        if (!errors.IsEmpty)
         {
             return ApiProblems.Invalid(errors);
         }

@@ -118,21 +118,9 @@ public static class OrderEndpoints
     private static async Task<Results<Ok<Page<OrderResponse>>, ValidationProblem>> List(
         [AsParameters] PageQuery page, Guid? personId, string? status, SalesDb db, CancellationToken cancellationToken)
     {
-        var errors = page.Validate();
-        OrderStatus? wanted = null;
-        if (status is not null)
-        {
-            if (WireNames<OrderStatus>.TryParse(status, out var parsed))
-            {
-                wanted = parsed;
-            }
-            else
-            {
-                errors["status"] = [$"One of: {string.Join(", ", WireNames<OrderStatus>.All)}."];
-            }
-        }
-
-        if (errors.Count > 0)
+        var errors = new FieldErrors(page.Validate());
+        var wanted = errors.OneOf<OrderStatus>("status", status);
+        if (!errors.IsEmpty)
         {
             return ApiProblems.Invalid(errors);
         }

@@ -165,21 +165,9 @@ public static class QuoteEndpoints
     private static async Task<Results<Ok<Page<QuoteResponse>>, ValidationProblem>> List(
         [AsParameters] PageQuery page, Guid? opportunityId, Guid? personId, string? status, SalesDb db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var errors = page.Validate();
-        QuoteStatus? wanted = null;
-        if (status is not null)
-        {
-            if (WireNames<QuoteStatus>.TryParse(status, out var parsed))
-            {
-                wanted = parsed;
-            }
-            else
-            {
-                errors["status"] = [$"One of: {string.Join(", ", WireNames<QuoteStatus>.All)}."];
-            }
-        }
-
-        if (errors.Count > 0)
+        var errors = new FieldErrors(page.Validate());
+        var wanted = errors.OneOf<QuoteStatus>("status", status);
+        if (!errors.IsEmpty)
         {
             return ApiProblems.Invalid(errors);
         }

@@ -42,11 +42,7 @@ public static class ReportEndpoints
         string? period, DateOnly? from, DateOnly? to, string? ownerId, Guid? pipelineId, SalesDb db, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        var kind = ForecastPeriod.Month;
-        if (period is not null && !WireNames<ForecastPeriod>.TryParse(period, out kind))
-        {
-            errors.Add("period", $"One of: {string.Join(", ", WireNames<ForecastPeriod>.All)}.");
-        }
+        var kind = errors.OneOf<ForecastPeriod>("period", period) ?? ForecastPeriod.Month;
 
         if (from > to)
         {
