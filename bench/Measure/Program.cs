@@ -8,7 +8,7 @@ using CrmCloud.Bench;
 // bench/Measure: the figures of bench/README.md, measured over HTTP as a partner would see them.
 //   import --gateway <url> --token <jwt> --file people.csv [--dedupe skip]
 //   search --url <contacts or gateway url> --token <jwt> --queries 1000 [--warmup 50] [--seed 7]
-//   orders --gateway <url> --token <jwt> --orders 2000 [--concurrency 8] [--warmup 50]
+//   orders --gateway <url> --token <jwt> --orders 2000 [--concurrency 8] [--products 20] [--warmup 50]
 var options = Options.Parse(args.Skip(1));
 try
 {
@@ -114,14 +114,16 @@ static async Task<int> SearchAsync(Options options)
     return failures == 0 ? 0 : 1;
 }
 
-// Sets up a customer (created in contacts, waited for in sales), two products with ample stock and a price list, all
-// through the gateway; then places orders of two lines from concurrent clients and prints orders/s and latencies.
+// Sets up a customer (created in contacts, waited for in sales), products with ample stock and a price list, all
+// through the gateway; then places orders of two lines (two products drawn at random: orders for the same product
+// queue on its stock row) from concurrent clients and prints orders/s and latencies.
 static async Task<int> OrdersAsync(Options options)
 {
     using var client = Client(options.Required("gateway"), options.Required("token"));
     var count = options.Number("orders", 2000);
     var concurrency = options.Number("concurrency", 8);
     var warmup = options.Number("warmup", 50);
+    var productCount = Math.Max(2, options.Number("products", 20));
     var run = Guid.NewGuid().ToString("N")[..8];
 
     var person = await PostAsync(client, "/api/v1/people", new { firstName = "Bench", lastName = $"Buyer {run}", email = $"buyer-{run}@example.com" });
@@ -138,7 +140,7 @@ static async Task<int> OrdersAsync(Options options)
         await Task.Delay(TimeSpan.FromMilliseconds(100));
     }
 
-    Guid[] products = new Guid[2];
+    var products = new Guid[productCount];
     for (var index = 0; index < products.Length; index++)
     {
         products[index] = (await PostAsync(client, "/api/v1/products", new { sku = $"B-{run}-{index}", name = $"Bench product {index}", taxCategory = "standard" })).GetProperty("id").GetGuid();
@@ -154,18 +156,25 @@ static async Task<int> OrdersAsync(Options options)
         prices = products.Select(product => new { productId = product, tiers = new[] { new { minQuantity = 1, unitPrice = "9.99" }, new { minQuantity = 10, unitPrice = "8.49" } } }),
         taxRates = new[] { new { taxCategory = "standard", rate = 0.19m } },
     });
-    var order = new { personId, currency, priceListId = priceList.GetProperty("id").GetGuid(), lines = products.Select((product, index) => new { productId = product, quantity = 1 + (index * 11) }) };
+    var priceListId = priceList.GetProperty("id").GetGuid();
+    object Order(Random random)
+    {
+        var first = random.Next(products.Length);
+        var second = (first + 1 + random.Next(products.Length - 1)) % products.Length;
+        return new { personId, currency, priceListId, lines = new[] { new { productId = products[first], quantity = 1 }, new { productId = products[second], quantity = 12 } } };
+    }
 
     var latencies = new List<double>(count);
     var failures = 0;
     var next = -warmup;
     var clock = new Stopwatch();
-    async Task WorkerAsync()
+    async Task WorkerAsync(int worker)
     {
+        var random = new Random(worker);
         while (Interlocked.Increment(ref next) is var taken && taken <= count)
         {
             var started = Stopwatch.GetTimestamp();
-            var response = await client.PostAsJsonAsync("/api/v1/orders", order);
+            var response = await client.PostAsJsonAsync("/api/v1/orders", Order(random));
             var milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (taken == 0)
             {
@@ -191,7 +200,7 @@ static async Task<int> OrdersAsync(Options options)
         }
     }
 
-    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(WorkerAsync)));
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(() => WorkerAsync(worker))));
     clock.Stop();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"orders: {latencies.Count} placed ({failures} failed) by {concurrency} concurrent clients after {warmup} warm-up: {latencies.Count / clock.Elapsed.TotalSeconds:0} orders/s"));
     Console.WriteLine(Summary("place order", latencies));
@@ -267,7 +276,7 @@ static int Usage()
         Usage:
           import --gateway <url> --token <jwt> --file <people.csv> [--dedupe skip|update|create]
           search --url <contacts or gateway url> --token <jwt> --queries <n> [--warmup <n>] [--seed <n>]
-          orders --gateway <url> --token <jwt> --orders <n> [--concurrency <n>] [--warmup <n>]
+          orders --gateway <url> --token <jwt> --orders <n> [--concurrency <n>] [--products <n>] [--warmup <n>]
         """);
     return 2;
 }
