@@ -3,6 +3,8 @@ using CrmCloud.Platform.Data;
 using CrmCloud.Platform.Messaging;
 using CrmCloud.Sales;
 using CrmCloud.Sales.Features.Customers;
+using CrmCloud.Sales.Features.LeadForms;
+using CrmCloud.Sales.Features.Leads;
 using CrmCloud.Sales.Features.Opportunities;
 using CrmCloud.Sales.Features.Orders;
 using CrmCloud.Sales.Features.Pipelines;
@@ -25,5 +27,8 @@ app.MapPriceLists();
 app.MapOrders();
 app.MapPipelines();
 app.MapOpportunities();
+app.MapLeads();
+app.MapLeadForms();
+app.MapLeadCapture();
 
 return await app.RunServiceAsync(args);

@@ -1,6 +1,8 @@
 using CrmCloud.Platform.Contacts;
 using CrmCloud.Platform.Data;
 using CrmCloud.Sales.Features.Customers;
+using CrmCloud.Sales.Features.LeadForms;
+using CrmCloud.Sales.Features.Leads;
 using CrmCloud.Sales.Features.Opportunities;
 using CrmCloud.Sales.Features.Orders;
 using CrmCloud.Sales.Features.Pipelines;
@@ -33,4 +35,10 @@ public sealed class SalesDb(DbContextOptions<SalesDb> options, TenantContext ten
     public DbSet<Opportunity> Opportunities => Set<Opportunity>();
 
     public DbSet<OpportunityStageChange> OpportunityStageChanges => Set<OpportunityStageChange>();
+
+    public DbSet<Lead> Leads => Set<Lead>();
+
+    public DbSet<LeadForm> LeadForms => Set<LeadForm>();
+
+    public DbSet<LeadCaptureWindow> LeadCaptureWindows => Set<LeadCaptureWindow>();
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CrmCloud.Contracts.Sales;
 using CrmCloud.Platform.Data;
+using CrmCloud.Sales.Features.Leads;
 using CrmCloud.Sales.Features.Pipelines;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -24,9 +25,16 @@ public sealed class Opportunity : VersionedResource<OpportunityDetails>
 
     public DateTimeOffset? ClosedAt { get; private set; }
 
-    public static Opportunity Create(string tenantId, Guid id, OpportunityDetails details, DateTimeOffset now)
+    /// <summary>Where the business came from (a lead's source, or manual), so win rates can be told by source.</summary>
+    public LeadSource Source { get; private set; }
+
+    /// <summary>The lead whose conversion created it, if one did.</summary>
+    public Guid? LeadId { get; private set; }
+
+    public static Opportunity Create(
+        string tenantId, Guid id, OpportunityDetails details, DateTimeOffset now, LeadSource source = LeadSource.Manual, Guid? leadId = null)
     {
-        var created = new Opportunity { Status = OpportunityStatus.Open };
+        var created = new Opportunity { Status = OpportunityStatus.Open, Source = source, LeadId = leadId };
         created.Initialize(tenantId, id, details, now);
         return created;
     }
@@ -142,6 +150,8 @@ internal sealed class OpportunityConfiguration : IEntityTypeConfiguration<Opport
         opportunity.HasIndex(o => new { o.TenantId, o.Id });
         opportunity.Property(o => o.Status).HasMaxLength(16).HasConversion(WireNames<OpportunityStatus>.Converter);
         opportunity.Property(o => o.LostReason).HasMaxLength(OpportunityRequests.ReasonLength);
+        opportunity.Property(o => o.Source).HasMaxLength(16).HasConversion(WireNames<LeadSource>.Converter);
+        opportunity.Property(o => o.LeadId);
         opportunity.ComplexProperty(o => o.Details, details =>
         {
             details.Property(d => d.Name).HasColumnName("name").HasMaxLength(OpportunityRequests.NameLength);
