@@ -48,6 +48,7 @@ internal sealed class ContactCapture(ContactsDb db, TimeProvider time)
             db.Tenant.TenantId, captured.SourceKind, captured.SourceId, person.Id, company?.Id, personCreated, companyCreated, time.GetUtcNow()));
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1862", Justification = "EF Core translates ToLower to lower(); StringComparison does not translate.")]
     private async Task<(Company? Company, bool Created)> ResolveCompanyAsync(CapturedContact captured, CancellationToken cancellationToken)
     {
         if (captured.CompanyName is not { Length: > 0 } name)
@@ -58,7 +59,7 @@ internal sealed class ContactCapture(ContactsDb db, TimeProvider time)
         var proposed = captured.ProposedCompanyId ?? Guid.Empty;
         var lowered = name.Trim().ToLowerInvariant();
         var existing = await db.Companies.FirstOrDefaultAsync(c => c.Id == proposed, cancellationToken)
-            ?? await db.Companies.FromSql($"SELECT * FROM companies WHERE lower(name) = {lowered}").OrderBy(c => c.Id).FirstOrDefaultAsync(cancellationToken);
+            ?? await db.Companies.Where(c => c.Details.Name.ToLower() == lowered).OrderBy(c => c.Id).FirstOrDefaultAsync(cancellationToken);
         if (existing is not null)
         {
             return (existing, false);
@@ -81,10 +82,10 @@ internal sealed class ContactCapture(ContactsDb db, TimeProvider time)
         if (existing is null && captured.Email is { Length: > 0 } email)
         {
             var lowered = email.Trim().ToLowerInvariant();
-            existing = await db.People
-                .FromSql($"SELECT * FROM people WHERE lower(email) = {lowered} OR EXISTS (SELECT 1 FROM jsonb_array_elements(emails) AS e WHERE lower(e->>'address') = {lowered})")
-                .OrderBy(p => p.Id)
-                .FirstOrDefaultAsync(cancellationToken);
+            // Any of the person's addresses, which only SQL reaches inside the jsonb list; the ids compose into a tenant-filtered query.
+            var withEmail = db.Database.SqlQuery<Guid>(
+                $"SELECT id AS \"Value\" FROM people WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(emails) AS e WHERE lower(e->>'address') = {lowered})");
+            existing = await db.People.Where(p => withEmail.Contains(p.Id)).OrderBy(p => p.Id).FirstOrDefaultAsync(cancellationToken);
         }
 
         if (existing is not null)

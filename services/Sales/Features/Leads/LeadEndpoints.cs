@@ -127,6 +127,7 @@ public static class LeadEndpoints
         return TypedResults.Ok(LeadResponse.From(lead));
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1862", Justification = "EF Core translates ToLower to lower(), which the email index compares.")]
     private static async Task<Results<Ok<Page<LeadResponse>>, ValidationProblem>> List(
         [AsParameters] PageQuery page, string? status, string? source, string? ownerId, Guid? campaignId, Guid? formId, string? email, int? minScore,
         SalesDb db, CancellationToken cancellationToken)
@@ -144,8 +145,7 @@ public static class LeadEndpoints
             return ApiProblems.Invalid(errors);
         }
 
-        // Raw SQL for the email only: lower(email) is what the index compares, and the filters below compose onto it.
-        var leads = (string.IsNullOrWhiteSpace(email) ? db.Leads : db.Leads.FromSql($"SELECT * FROM leads WHERE lower(email) = {email.Trim().ToLowerInvariant()}")).AsNoTracking();
+        var leads = db.Leads.AsNoTracking();
         if (inStatus is { } wantedStatus)
         {
             leads = leads.Where(l => l.Details.Status == wantedStatus);
@@ -169,6 +169,12 @@ public static class LeadEndpoints
         if (formId is { } form)
         {
             leads = leads.Where(l => l.FormId == form);
+        }
+
+        if (!string.IsNullOrWhiteSpace(email))
+        {
+            var lowered = email.Trim().ToLowerInvariant();
+            leads = leads.Where(l => l.Details.Email!.ToLower() == lowered);
         }
 
         if (minScore is { } score)
