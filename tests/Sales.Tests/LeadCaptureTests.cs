@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CrmCloud.TestInfrastructure;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static CrmCloud.Sales.Tests.SalesApi;
@@ -40,11 +41,14 @@ public sealed class LeadCaptureTests(CaptureApi api) : IClassFixture<CaptureApi>
     public async Task A_form_shows_its_key_once_and_captures_json_and_url_encoded_submissions_as_web_form_leads()
     {
         var campaign = Guid.CreateVersion7();
-        var created = await CreateAsync(Client, "/api/v1/lead-forms", new { name = "Contact us", defaultOwnerId = "sam", campaignId = campaign, allowedFields = (string[])["firstName", "lastName", "companyName"] });
+        var created = await CreateAsync(Client, "/api/v1/lead-forms", new
+        {
+            name = "Contact us", defaultOwnerId = "sam", campaignId = campaign, allowedFields = (string[])["firstName", "lastName", "companyName"], redirectUrl = "https://example.com/thanks",
+        });
         var key = created.GetProperty("key").GetString()!;
         var formId = created.GetProperty("id").GetGuid();
         var read = await ReadJsonAsync(await Client.GetAsync($"/api/v1/lead-forms/{formId}", Token));
-        using var anonymous = api.CreateClient();
+        using var anonymous = api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         var json = await anonymous.PostAsJsonAsync(created.GetProperty("capturePath").GetString(), new { email = "ada@example.com", firstName = "Ada", lastName = "Lovelace", message = "not allowed", website = "" }, Token);
         var encoded = await anonymous.PostAsync(
@@ -56,7 +60,8 @@ public sealed class LeadCaptureTests(CaptureApi api) : IClassFixture<CaptureApi>
         Assert.Equal(0, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM lead_forms WHERE key_hash = $1 OR key_hint = $1", key));
         Assert.Equal(1, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM lead_forms WHERE key_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')", key));
         Assert.Equal(HttpStatusCode.Accepted, json.StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, encoded.StatusCode);
+        Assert.Equal(HttpStatusCode.Found, encoded.StatusCode);
+        Assert.Equal("https://example.com/thanks", encoded.Headers.Location?.OriginalString);
         var leads = (await ReadJsonAsync(await Client.GetAsync($"/api/v1/leads?formId={formId}", Token))).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(2, leads.Count);
         Assert.All(leads, lead =>
@@ -162,12 +167,12 @@ public sealed class LeadCaptureTests(CaptureApi api) : IClassFixture<CaptureApi>
     [Fact]
     public async Task Lead_forms_are_validated_and_another_tenant_gets_404()
     {
-        var invalid = await Client.PostAsJsonAsync("/api/v1/lead-forms", new { name = "", allowedFields = (string[])["email", "salary"], rateLimitPerMinute = 0 }, Token);
+        var invalid = await Client.PostAsJsonAsync("/api/v1/lead-forms", new { name = "", allowedFields = (string[])["email", "salary"], rateLimitPerMinute = 0, redirectUrl = "ftp://example.com" }, Token);
         var (formId, _) = await CreateFormAsync();
         var path = $"/api/v1/lead-forms/{formId}";
         var stranger = api.ClientFor(NewTenant());
 
-        Assert.Equal(["allowedFields[1]", "name", "rateLimitPerMinute"], (await ErrorFieldsAsync(invalid)).Order(StringComparer.Ordinal));
+        Assert.Equal(["allowedFields[1]", "name", "rateLimitPerMinute", "redirectUrl"], (await ErrorFieldsAsync(invalid)).Order(StringComparer.Ordinal));
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync(path, Token)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(stranger, HttpMethod.Patch, path, """{ "name": "Mine" }""")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsync($"{path}/rotate-key", null, Token)).StatusCode);

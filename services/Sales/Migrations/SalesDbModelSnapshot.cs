@@ -297,6 +297,11 @@ namespace CrmCloud.Sales.Migrations
                             b1.Property<int>("RateLimitPerMinute")
                                 .HasColumnType("integer")
                                 .HasColumnName("rate_limit_per_minute");
+
+                            b1.Property<string>("RedirectUrl")
+                                .HasMaxLength(2000)
+                                .HasColumnType("character varying(2000)")
+                                .HasColumnName("redirect_url");
                         });
 
                     b.HasKey("Id")

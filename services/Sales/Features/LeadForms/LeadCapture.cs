@@ -37,16 +37,18 @@ public static class LeadCapture
                 + "and default owner, and LeadCreated is published. A submission with the hidden field 'website' filled in is answered the same "
                 + "and stored nowhere; the same email through the same form within 24 hours is the lead already captured, not a second one. "
                 + "Each form takes at most its rateLimitPerMinute submissions a minute (429 with Retry-After after that). 404 for an unknown, "
-                + "rotated or inactive key.")
+                + "rotated or inactive key. A form posted by the browser itself (x-www-form-urlencoded) to a form with a redirectUrl is answered 302 "
+                + "to that page instead of 202.")
             .Accepts<Dictionary<string, string>>("application/json", "application/x-www-form-urlencoded")
             .Produces<CaptureReceipt>(StatusCodes.Status202Accepted)
+            .Produces(StatusCodes.Status302Found)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1862", Justification = "EF Core translates ToLower to lower(), which the email index compares.")]
-    private static async Task<Results<Accepted<CaptureReceipt>, ValidationProblem, ProblemHttpResult>> Capture(
+    private static async Task<Results<Accepted<CaptureReceipt>, RedirectHttpResult, ValidationProblem, ProblemHttpResult>> Capture(
         string formKey, HttpRequest request, HttpResponse response, SalesDb db, TimeProvider time, CancellationToken cancellationToken)
     {
         var hash = LeadForm.HashOf(formKey);
@@ -85,7 +87,7 @@ public static class LeadCapture
 
         if (!string.IsNullOrWhiteSpace(fields.GetValueOrDefault(HoneypotField)))
         {
-            return TypedResults.Accepted((string?)null, Received);
+            return Taken(form, request);
         }
 
         string? Field(string name) => form.Details.AllowedFields.Contains(name) ? fields.GetValueOrDefault(name) : null;
@@ -117,8 +119,14 @@ public static class LeadCapture
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Accepted((string?)null, Received);
+        return Taken(form, request);
     }
+
+    /// <summary>A browser that posted the form itself goes on to the site's thank-you page; a script gets the receipt.</summary>
+    private static Results<Accepted<CaptureReceipt>, RedirectHttpResult, ValidationProblem, ProblemHttpResult> Taken(LeadForm form, HttpRequest request) =>
+        form.Details.RedirectUrl is { } redirect && request.HasFormContentType
+            ? TypedResults.Redirect(redirect)
+            : TypedResults.Accepted((string?)null, Received);
 
     /// <summary>The submitted fields by name; null with no errors for a body of another media type, null with errors for a malformed one.</summary>
     private static async Task<Dictionary<string, string?>?> ReadFieldsAsync(HttpRequest request, FieldErrors errors, CancellationToken cancellationToken)

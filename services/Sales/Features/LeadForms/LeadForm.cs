@@ -59,14 +59,15 @@ public sealed class LeadForm : VersionedResource<LeadFormDetails>
 /// <summary>
 /// What a caller says about a lead form: leads it captures are owned by <see cref="DefaultOwnerId"/> and attributed to
 /// <see cref="CampaignId"/>; it accepts <see cref="AllowedFields"/> (email always) and at most
-/// <see cref="RateLimitPerMinute"/> submissions a minute; an inactive form captures nothing.
+/// <see cref="RateLimitPerMinute"/> submissions a minute; an inactive form captures nothing. A browser that posted the
+/// form itself is sent on to <see cref="RedirectUrl"/> (the site's thank-you page) when there is one.
 /// </summary>
-public sealed record LeadFormDetails(string Name, string? DefaultOwnerId, Guid? CampaignId, string[] AllowedFields, int RateLimitPerMinute, bool Active)
+public sealed record LeadFormDetails(string Name, string? DefaultOwnerId, Guid? CampaignId, string[] AllowedFields, int RateLimitPerMinute, bool Active, string? RedirectUrl)
 {
     /// <summary>Equal when every field is, the fields compared in order (an array alone compares by reference).</summary>
     public bool Equals(LeadFormDetails? other) =>
         other is not null && Name == other.Name && DefaultOwnerId == other.DefaultOwnerId && CampaignId == other.CampaignId
-        && AllowedFields.SequenceEqual(other.AllowedFields, StringComparer.Ordinal) && RateLimitPerMinute == other.RateLimitPerMinute && Active == other.Active;
+        && AllowedFields.SequenceEqual(other.AllowedFields, StringComparer.Ordinal) && RateLimitPerMinute == other.RateLimitPerMinute && Active == other.Active && RedirectUrl == other.RedirectUrl;
 
     public override int GetHashCode() => HashCode.Combine(Name, DefaultOwnerId, CampaignId, AllowedFields.Length, RateLimitPerMinute, Active);
 }
@@ -104,6 +105,7 @@ internal sealed class LeadFormConfiguration : IEntityTypeConfiguration<LeadForm>
             details.PrimitiveCollection(d => d.AllowedFields).HasColumnName("allowed_fields").HasColumnType("text[]");
             details.Property(d => d.RateLimitPerMinute).HasColumnName("rate_limit_per_minute");
             details.Property(d => d.Active).HasColumnName("active");
+            details.Property(d => d.RedirectUrl).HasColumnName("redirect_url").HasMaxLength(LeadFormRequests.UrlLength);
         });
     }
 }

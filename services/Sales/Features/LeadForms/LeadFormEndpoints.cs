@@ -17,7 +17,8 @@ public static class LeadFormEndpoints
     private const string Shape =
         "name required; defaultOwnerId (a user id) owns the leads it captures; campaignId attributes them to a campaign; allowedFields lists the "
         + "fields it captures (email, firstName, lastName, phone, companyName, jobTitle, message; email always, all by default); rateLimitPerMinute "
-        + "(1 to 10000, default 60) caps submissions a minute; active (default true).";
+        + "(1 to 10000, default 60) caps submissions a minute; active (default true); redirectUrl (an absolute http(s) URL) is where a browser posting the form itself is "
+        + "sent after its submission (302), the site's thank-you page.";
 
     public static RouteGroupBuilder MapLeadForms(this IEndpointRouteBuilder app)
     {
@@ -52,7 +53,7 @@ public static class LeadFormEndpoints
             .RequireScope(Scopes.Write("sales"))
             .WithName("UpdateLeadForm")
             .WithSummary("Update a lead form (JSON merge patch)")
-            .WithDescription("Absent fields stay; defaultOwnerId and campaignId may be cleared with null. If-Match guards against lost updates (412). " + Shape)
+            .WithDescription("Absent fields stay; defaultOwnerId, campaignId and redirectUrl may be cleared with null. If-Match guards against lost updates (412). " + Shape)
             .Accepts<CreateLeadFormRequest>("application/merge-patch+json", "application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -14,7 +14,8 @@ public sealed record CreateLeadFormRequest(
     Guid? CampaignId,
     string?[]? AllowedFields,
     int? RateLimitPerMinute,
-    bool? Active);
+    bool? Active,
+    string? RedirectUrl = null);
 
 /// <summary>
 /// A lead form. <c>key</c> and <c>capturePath</c> are present only in the answer that issued the key (creation or
@@ -28,6 +29,7 @@ public sealed record LeadFormResponse(
     IReadOnlyList<string> AllowedFields,
     int RateLimitPerMinute,
     bool Active,
+    string? RedirectUrl,
     string KeyHint,
     DateTimeOffset KeyIssuedAt,
     DateTimeOffset CreatedAt,
@@ -40,7 +42,7 @@ public sealed record LeadFormResponse(
     {
         var d = form.Details;
         return new(
-            form.Id, d.Name, d.DefaultOwnerId, d.CampaignId, d.AllowedFields, d.RateLimitPerMinute, d.Active, form.KeyHint, form.KeyIssuedAt,
+            form.Id, d.Name, d.DefaultOwnerId, d.CampaignId, d.AllowedFields, d.RateLimitPerMinute, d.Active, d.RedirectUrl, form.KeyHint, form.KeyIssuedAt,
             form.CreatedAt, form.UpdatedAt, form.Version, key, key is null ? null : $"/api/v1/lead-capture/{key}");
     }
 }
@@ -51,11 +53,12 @@ public static class LeadFormRequests
     public const int OwnerLength = 64;
     public const int DefaultRateLimit = 60;
     public const int MaxRateLimit = 10_000;
+    public const int UrlLength = 2000;
 
     /// <summary>The lead fields a form may capture; email is always captured, it is what duplicates are told by.</summary>
     public static readonly IReadOnlyList<string> Capturable = ["email", "firstName", "lastName", "phone", "companyName", "jobTitle", "message"];
 
-    private static readonly HashSet<string> Patchable = ["name", "defaultOwnerId", "campaignId", "allowedFields", "rateLimitPerMinute", "active"];
+    private static readonly HashSet<string> Patchable = ["name", "defaultOwnerId", "campaignId", "allowedFields", "rateLimitPerMinute", "active", "redirectUrl"];
 
     public static LeadFormDetails? Validate(this CreateLeadFormRequest request, FieldErrors errors)
     {
@@ -90,13 +93,20 @@ public static class LeadFormRequests
             errors.Add("rateLimitPerMinute", $"Between 1 and {MaxRateLimit}.");
         }
 
+        var redirect = errors.Optional("redirectUrl", request.RedirectUrl, UrlLength);
+        if (redirect is not null && !(Uri.TryCreate(redirect, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)))
+        {
+            errors.Add("redirectUrl", "An absolute http or https URL, such as https://example.com/thanks.");
+        }
+
         var details = new LeadFormDetails(
             errors.Required("name", request.Name, NameLength) ?? "",
             errors.Optional("defaultOwnerId", request.DefaultOwnerId, OwnerLength),
             request.CampaignId,
             [.. Capturable.Where(fields.Contains)],
             request.RateLimitPerMinute ?? DefaultRateLimit,
-            request.Active ?? true);
+            request.Active ?? true,
+            redirect);
         return errors.IsEmpty ? details : null;
     }
 
@@ -114,7 +124,8 @@ public static class LeadFormRequests
             patch.Value("campaignId", current.CampaignId, json, errors),
             patch.Value<string?[]>("allowedFields", current.AllowedFields, json, errors) ?? [],
             patch.Value<int?>("rateLimitPerMinute", current.RateLimitPerMinute, json, errors),
-            patch.Value<bool?>("active", current.Active, json, errors));
+            patch.Value<bool?>("active", current.Active, json, errors),
+            patch.Text("redirectUrl", current.RedirectUrl, errors));
         foreach (var required in (string[])["rateLimitPerMinute", "active"])
         {
             if (patch.Has(required) && body.GetProperty(required).ValueKind == JsonValueKind.Null)

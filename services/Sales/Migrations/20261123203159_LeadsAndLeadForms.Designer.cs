@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CrmCloud.Sales.Migrations
 {
     [DbContext(typeof(SalesDb))]
-    [Migration("20261123194010_LeadsAndLeadForms")]
+    [Migration("20261123203159_LeadsAndLeadForms")]
     partial class LeadsAndLeadForms
     {
         /// <inheritdoc />
@@ -300,6 +300,11 @@ namespace CrmCloud.Sales.Migrations
                             b1.Property<int>("RateLimitPerMinute")
                                 .HasColumnType("integer")
                                 .HasColumnName("rate_limit_per_minute");
+
+                            b1.Property<string>("RedirectUrl")
+                                .HasMaxLength(2000)
+                                .HasColumnType("character varying(2000)")
+                                .HasColumnName("redirect_url");
                         });
 
                     b.HasKey("Id")

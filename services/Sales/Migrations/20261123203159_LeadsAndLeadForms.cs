@@ -52,6 +52,7 @@ namespace CrmCloud.Sales.Migrations
                     default_owner_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     rate_limit_per_minute = table.Column<int>(type: "integer", nullable: false),
+                    redirect_url = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     tenant_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
