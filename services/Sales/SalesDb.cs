@@ -1,6 +1,8 @@
 using CrmCloud.Platform.Contacts;
 using CrmCloud.Platform.Data;
 using CrmCloud.Sales.Features.Customers;
+using CrmCloud.Sales.Features.LeadForms;
+using CrmCloud.Sales.Features.Leads;
 using CrmCloud.Sales.Features.Numbering;
 using CrmCloud.Sales.Features.Offers;
 using CrmCloud.Sales.Features.Opportunities;
@@ -42,4 +44,10 @@ public sealed class SalesDb(DbContextOptions<SalesDb> options, TenantContext ten
     public DbSet<Opportunity> Opportunities => Set<Opportunity>();
 
     public DbSet<OpportunityStageChange> OpportunityStageChanges => Set<OpportunityStageChange>();
+
+    public DbSet<Lead> Leads => Set<Lead>();
+
+    public DbSet<LeadForm> LeadForms => Set<LeadForm>();
+
+    public DbSet<LeadCaptureWindow> LeadCaptureWindows => Set<LeadCaptureWindow>();
 }

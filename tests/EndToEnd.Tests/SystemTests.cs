@@ -169,6 +169,53 @@ public sealed class SystemTests(RunningSystem system)
         Assert.Single(list.GetProperty("items").EnumerateArray());
     }
 
+    [Fact]
+    public async Task A_lead_converted_through_the_gateway_becomes_a_person_and_a_second_lead_with_its_email_links_the_same_person()
+    {
+        using var client = await system.ClientForAsync($"e2e-{Guid.NewGuid():N}");
+        using var anonymous = new HttpClient { BaseAddress = system.Gateway };
+        var form = await client.PostAsJsonAsync("/api/v1/lead-forms", new { name = "Demo request" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, form.StatusCode);
+        var capturePath = (await form.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("capturePath").GetString();
+
+        var captured = await anonymous.PostAsJsonAsync(capturePath, new { email = "Mary@Jackson.example", firstName = "Mary", lastName = "Jackson", companyName = "Langley" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, captured.StatusCode);
+        var leads = await client.GetFromJsonAsync<JsonElement>("/api/v1/leads?email=mary@jackson.example", TestContext.Current.CancellationToken);
+        var first = leads.GetProperty("items")[0].GetProperty("id").GetGuid();
+        var firstPerson = await ConvertAsync(client, first, """{ "opportunity": { "amount": { "amount": "5000", "currency": "USD" } } }""");
+
+        var person = await client.GetFromJsonAsync<JsonElement>($"/api/v1/people/{firstPerson}", TestContext.Current.CancellationToken);
+        Assert.Equal("Jackson", person.GetProperty("lastName").GetString());
+        Assert.Equal("Mary@Jackson.example", person.GetProperty("email").GetString());
+        var opportunities = await client.GetFromJsonAsync<JsonElement>($"/api/v1/opportunities?leadId={first}", TestContext.Current.CancellationToken);
+        var opportunity = Assert.Single(opportunities.GetProperty("items").EnumerateArray());
+        Assert.Equal(firstPerson, opportunity.GetProperty("personId").GetGuid());
+        Assert.Equal("web-form", opportunity.GetProperty("source").GetString());
+
+        var second = await client.PostAsJsonAsync("/api/v1/leads", new { lastName = "Jackson", email = "mary@jackson.example", source = "partner" }, TestContext.Current.CancellationToken);
+        var secondPerson = await ConvertAsync(client, (await second.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid(), "{}");
+
+        Assert.Equal(firstPerson, secondPerson);
+        var people = await client.GetFromJsonAsync<JsonElement>("/api/v1/people", TestContext.Current.CancellationToken);
+        Assert.Single(people.GetProperty("items").EnumerateArray());
+    }
+
+    /// <summary>Converts the lead and waits for contacts' answer; returns the person it became.</summary>
+    private static async Task<Guid> ConvertAsync(HttpClient client, Guid leadId, string json)
+    {
+        using var body = new StringContent(json, Encoding.UTF8, "application/json");
+        var accepted = await client.PostAsync($"/api/v1/leads/{leadId}/convert", body, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        return (Guid)await Eventually.Until<object>(
+            async () =>
+            {
+                var lead = await client.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{leadId}");
+                return lead.GetProperty("status").GetString() == "converted" ? lead.GetProperty("conversion").GetProperty("personId").GetGuid() : null;
+            },
+            Propagation,
+            $"lead {leadId} to be converted in contacts");
+    }
+
     private static async Task<HttpResponseMessage> PostWithKeyAsync(HttpClient client, string key, string json)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/people") { Content = new StringContent(json, Encoding.UTF8, "application/json") };

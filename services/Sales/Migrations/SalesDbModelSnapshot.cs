@@ -205,6 +205,230 @@ namespace CrmCloud.Sales.Migrations
                     b.ToTable("customers", (string)null);
                 });
 
+            modelBuilder.Entity("CrmCloud.Sales.Features.LeadForms.LeadCaptureWindow", b =>
+                {
+                    b.Property<Guid>("FormId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("form_id");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_start");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.HasKey("FormId", "WindowStart")
+                        .HasName("pk_lead_capture_windows");
+
+                    b.ToTable("lead_capture_windows", (string)null);
+                });
+
+            modelBuilder.Entity("CrmCloud.Sales.Features.LeadForms.LeadForm", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_hash");
+
+                    b.Property<string>("KeyHint")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("key_hint");
+
+                    b.Property<DateTimeOffset>("KeyIssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("key_issued_at");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Details", "CrmCloud.Sales.Features.LeadForms.LeadForm.Details#LeadFormDetails", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<bool>("Active")
+                                .HasColumnType("boolean")
+                                .HasColumnName("active");
+
+                            b1.PrimitiveCollection<string[]>("AllowedFields")
+                                .IsRequired()
+                                .HasColumnType("text[]")
+                                .HasColumnName("allowed_fields");
+
+                            b1.Property<Guid?>("CampaignId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("campaign_id");
+
+                            b1.Property<string>("DefaultOwnerId")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("default_owner_id");
+
+                            b1.Property<string>("Name")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("name");
+
+                            b1.Property<int>("RateLimitPerMinute")
+                                .HasColumnType("integer")
+                                .HasColumnName("rate_limit_per_minute");
+
+                            b1.Property<string>("RedirectUrl")
+                                .HasMaxLength(2000)
+                                .HasColumnType("character varying(2000)")
+                                .HasColumnName("redirect_url");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_lead_forms");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_lead_forms_key_hash");
+
+                    b.HasIndex("TenantId", "Id")
+                        .HasDatabaseName("ix_lead_forms_tenant_id_id");
+
+                    b.ToTable("lead_forms", (string)null);
+                });
+
+            modelBuilder.Entity("CrmCloud.Sales.Features.Leads.Lead", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Conversion")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("conversion");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("FormId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("form_id");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Details", "CrmCloud.Sales.Features.Leads.Lead.Details#LeadDetails", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<Guid?>("CampaignId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("campaign_id");
+
+                            b1.Property<string>("CompanyName")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("company_name");
+
+                            b1.Property<string>("DisqualifiedReason")
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)")
+                                .HasColumnName("disqualified_reason");
+
+                            b1.Property<string>("Email")
+                                .HasMaxLength(254)
+                                .HasColumnType("character varying(254)")
+                                .HasColumnName("email");
+
+                            b1.Property<string>("FirstName")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("first_name");
+
+                            b1.Property<string>("JobTitle")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("job_title");
+
+                            b1.Property<string>("LastName")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("last_name");
+
+                            b1.Property<string>("Message")
+                                .HasMaxLength(4000)
+                                .HasColumnType("character varying(4000)")
+                                .HasColumnName("message");
+
+                            b1.Property<string>("OwnerId")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("owner_id");
+
+                            b1.Property<string>("Phone")
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)")
+                                .HasColumnName("phone");
+
+                            b1.Property<int>("Score")
+                                .HasColumnType("integer")
+                                .HasColumnName("score");
+
+                            b1.Property<string>("Source")
+                                .IsRequired()
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)")
+                                .HasColumnName("source");
+
+                            b1.Property<string>("Status")
+                                .IsRequired()
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)")
+                                .HasColumnName("status");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_leads");
+
+                    b.HasIndex("TenantId", "Id")
+                        .HasDatabaseName("ix_leads_tenant_id_id");
+
+                    b.ToTable("leads", (string)null);
+                });
+
             modelBuilder.Entity("CrmCloud.Sales.Features.Numbering.NumberSeries", b =>
                 {
                     b.Property<string>("TenantId")
@@ -356,6 +580,10 @@ namespace CrmCloud.Sales.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<Guid?>("LeadId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lead_id");
+
                     b.Property<string>("LineItems")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -365,6 +593,12 @@ namespace CrmCloud.Sales.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("lost_reason");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
 
                     b.Property<string>("Status")
                         .IsRequired()

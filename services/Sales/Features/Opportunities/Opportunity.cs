@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CrmCloud.Contracts.Sales;
 using CrmCloud.Platform.Data;
+using CrmCloud.Sales.Features.Leads;
 using CrmCloud.Sales.Features.Pipelines;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -27,9 +28,16 @@ public sealed class Opportunity : VersionedResource<OpportunityDetails>
     /// <summary>The products it would sell; when there are any, the amount is the sum of their nets.</summary>
     public OpportunityLineItem[] LineItems { get; private set; } = [];
 
-    public static Opportunity Create(string tenantId, Guid id, OpportunityDetails details, DateTimeOffset now)
+    /// <summary>Where the business came from (a lead's source, or manual), so win rates can be told by source.</summary>
+    public LeadSource Source { get; private set; }
+
+    /// <summary>The lead whose conversion created it, if one did.</summary>
+    public Guid? LeadId { get; private set; }
+
+    public static Opportunity Create(
+        string tenantId, Guid id, OpportunityDetails details, DateTimeOffset now, LeadSource source = LeadSource.Manual, Guid? leadId = null)
     {
-        var created = new Opportunity { Status = OpportunityStatus.Open };
+        var created = new Opportunity { Status = OpportunityStatus.Open, Source = source, LeadId = leadId };
         created.Initialize(tenantId, id, details, now);
         return created;
     }
@@ -164,6 +172,8 @@ internal sealed class OpportunityConfiguration : IEntityTypeConfiguration<Opport
         opportunity.Property(o => o.LostReason).HasMaxLength(OpportunityRequests.ReasonLength);
         opportunity.Property(o => o.LineItems).HasColumnType("jsonb")
             .HasConversion(JsonColumn<OpportunityLineItem[]>.Converter, JsonColumn<OpportunityLineItem[]>.Comparer);
+        opportunity.Property(o => o.Source).HasMaxLength(16).HasConversion(WireNames<LeadSource>.Converter);
+        opportunity.Property(o => o.LeadId);
         opportunity.ComplexProperty(o => o.Details, details =>
         {
             details.Property(d => d.Name).HasColumnName("name").HasMaxLength(OpportunityRequests.NameLength);

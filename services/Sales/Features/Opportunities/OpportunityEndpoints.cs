@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
+using CrmCloud.Sales.Features.Leads;
 using CrmCloud.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -19,7 +20,8 @@ public static class OpportunityEndpoints
         "personId is a customer sales knows from contacts (a person merged into another is taken as the survivor), companyId optional; "
         + "amount is money { amount: decimal string, currency: ISO 4217 code } with at most the currency's minor-unit decimals; expectedCloseDate a date (YYYY-MM-DD); "
         + "pipelineId defaults to the tenant's default pipeline (created with standard stages on first use) and stageId to its first stage; "
-        + "ownerId (a user id) defaults to the caller.";
+        + "ownerId (a user id) defaults to the caller; source (manual, web-form, import, partner, campaign) says where the business came from, "
+        + "manual by default, and is set once at creation; leadId names the lead whose conversion created the opportunity.";
 
     public static RouteGroupBuilder MapOpportunities(this IEndpointRouteBuilder app)
     {
@@ -45,7 +47,7 @@ public static class OpportunityEndpoints
             .RequireScope(Scopes.Read("sales"))
             .WithName("ListOpportunities")
             .WithSummary("List opportunities")
-            .WithDescription("Opportunities in creation order, a page at a time. Filters: ?status= (open, won, lost), ?ownerId=, ?pipelineId=, ?stageId=, ?personId=.")
+            .WithDescription("Opportunities in creation order, a page at a time. Filters: ?status= (open, won, lost), ?ownerId=, ?pipelineId=, ?stageId=, ?personId=, ?source=, ?leadId=.")
             .ProducesValidationProblem();
 
         opportunities.MapGet("/{id:guid}/history", History)
@@ -113,7 +115,7 @@ public static class OpportunityEndpoints
         }
 
         var now = time.GetUtcNow();
-        var opportunity = Opportunity.Create(db.Tenant.TenantId, request.Id ?? Ids.New(), details, now);
+        var opportunity = Opportunity.Create(db.Tenant.TenantId, request.Id ?? Ids.New(), details, now, request.SourceOf());
         db.Opportunities.Add(opportunity);
         db.OpportunityStageChanges.Add(OpportunityStageChange.Record(db.Tenant.TenantId, opportunity.Id, null, details.StageId, Caller(user), now));
         try
@@ -142,9 +144,11 @@ public static class OpportunityEndpoints
     }
 
     private static async Task<Results<Ok<Page<OpportunityResponse>>, ValidationProblem>> List(
-        [AsParameters] PageQuery page, string? status, string? ownerId, Guid? pipelineId, Guid? stageId, Guid? personId, SalesDb db, CancellationToken cancellationToken)
+        [AsParameters] PageQuery page, string? status, string? ownerId, Guid? pipelineId, Guid? stageId, Guid? personId, string? source, Guid? leadId,
+        SalesDb db, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors(page.Validate());
+        var fromSource = errors.OneOf<LeadSource>("source", source);
         var wanted = errors.OneOf<OpportunityStatus>("status", status);
         if (!errors.IsEmpty)
         {
@@ -175,6 +179,16 @@ public static class OpportunityEndpoints
         if (personId is { } person)
         {
             opportunities = opportunities.Where(o => o.Details.PersonId == person);
+        }
+
+        if (fromSource is { } origin)
+        {
+            opportunities = opportunities.Where(o => o.Source == origin);
+        }
+
+        if (leadId is { } lead)
+        {
+            opportunities = opportunities.Where(o => o.LeadId == lead);
         }
 
         return TypedResults.Ok(await page.ReadAsync(opportunities, OpportunityResponse.From, cancellationToken));

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using CrmCloud.Platform.Api;
+using CrmCloud.Platform.Data;
 using CrmCloud.Sales.Features.Customers;
+using CrmCloud.Sales.Features.Leads;
 using CrmCloud.Sales.Features.Pipelines;
 using CrmCloud.Sales.Features.Pricing;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +22,8 @@ public sealed record CreateOpportunityRequest(
     DateOnly? ExpectedCloseDate,
     Guid? PipelineId,
     Guid? StageId,
-    string? OwnerId);
+    string? OwnerId,
+    string? Source = null);
 
 /// <summary>Money as api.md writes it: the amount a decimal string, the currency an ISO 4217 code.</summary>
 public sealed record MoneyRequest(string? Amount, string? Currency);
@@ -43,7 +46,9 @@ public sealed record OpportunityResponse(
     IReadOnlyList<LineItemResponse> LineItems,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version)
+    long Version,
+    LeadSource Source,
+    Guid? LeadId)
 {
     public static OpportunityResponse From(Opportunity opportunity) => new(
         opportunity.Id,
@@ -61,7 +66,9 @@ public sealed record OpportunityResponse(
         [.. opportunity.LineItems.Select(item => LineItemResponse.From(item, opportunity.Details.Currency))],
         opportunity.CreatedAt,
         opportunity.UpdatedAt,
-        opportunity.Version);
+        opportunity.Version,
+        opportunity.Source,
+        opportunity.LeadId);
 }
 
 public sealed record StageChangeResponse(Guid Id, Guid? FromStageId, Guid ToStageId, string ChangedBy, DateTimeOffset ChangedAt)
@@ -89,8 +96,17 @@ public static class OpportunityRequests
             errors.Add("id", "The id must not be the empty UUID.");
         }
 
+        if (request.Source is { } source && !WireNames<LeadSource>.TryParse(source, out _))
+        {
+            errors.Add("source", $"One of: {string.Join(", ", WireNames<LeadSource>.All)}.");
+        }
+
         return request;
     }
+
+    /// <summary>The source a created opportunity names, manual when it names none; call after <see cref="Check"/>.</summary>
+    public static LeadSource SourceOf(this CreateOpportunityRequest request) =>
+        request.Source is { } source && WireNames<LeadSource>.TryParse(source, out var parsed) ? parsed : LeadSource.Manual;
 
     /// <summary>The request the patched opportunity would have been created with; a new pipeline without a stage starts at its first stage.</summary>
     public static CreateOpportunityRequest? ApplyPatch(this OpportunityDetails current, JsonElement body, JsonSerializerOptions json, FieldErrors errors)
