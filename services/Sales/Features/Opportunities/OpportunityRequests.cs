@@ -2,7 +2,6 @@ using System.Text.Json;
 using CrmCloud.Platform.Api;
 using CrmCloud.Sales.Features.Customers;
 using CrmCloud.Sales.Features.Pipelines;
-using CrmCloud.Sales.Features.Pricing;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrmCloud.Sales.Features.Opportunities;

@@ -2,7 +2,6 @@ using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 using CrmCloud.Sales.Features.Customers;
 using CrmCloud.Sales.Features.PriceLists;
-using CrmCloud.Sales.Features.Pricing;
 using CrmCloud.Sales.Features.Stock;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

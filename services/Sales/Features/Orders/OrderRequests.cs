@@ -1,5 +1,4 @@
 using CrmCloud.Platform.Api;
-using CrmCloud.Sales.Features.Pricing;
 
 namespace CrmCloud.Sales.Features.Orders;
 
