@@ -27,8 +27,18 @@ public sealed partial class BillingScheduler(
             return;
         }
 
+        // The first pass waits one interval too: a process just started (or its database just migrated) settles first.
         while (!stoppingToken.IsCancellationRequested)
         {
+            try
+            {
+                await Task.Delay(options.Value.PollInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
             try
             {
                 var now = time.GetUtcNow();
@@ -42,15 +52,6 @@ public sealed partial class BillingScheduler(
             catch (Exception exception)
             {
                 LogPassFailed(logger, exception);
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.PollInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
             }
         }
     }
