@@ -54,8 +54,9 @@ public sealed class BillingApi(ServersFixture servers) : ServiceFactory<BillingD
     }
 
     /// <summary>Posts <paramref name="body"/> and returns the JSON answer, failing with the body when the status is not <paramref name="expected"/>.</summary>
-    public static async Task<JsonElement> SendAsync(HttpClient client, HttpMethod method, string path, object? body, System.Net.HttpStatusCode expected, CancellationToken cancellationToken = default)
+    public static async Task<JsonElement> SendAsync(HttpClient client, HttpMethod method, string path, object? body, System.Net.HttpStatusCode expected)
     {
+        var cancellationToken = TestContext.Current.CancellationToken;
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         using var response = await client.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
