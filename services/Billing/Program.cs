@@ -4,6 +4,7 @@ using CrmCloud.Billing.Features.CreditNotes;
 using CrmCloud.Billing.Features.Dunning;
 using CrmCloud.Billing.Features.Invoices;
 using CrmCloud.Billing.Features.Payments;
+using CrmCloud.Billing.Features.Reports;
 using CrmCloud.Billing.Features.Schedule;
 using CrmCloud.Billing.Features.Subscriptions;
 using CrmCloud.Billing.Features.TaxRates;
@@ -27,5 +28,6 @@ app.MapCreditNotes();
 app.MapPayments();
 app.MapSubscriptions();
 app.MapDunning();
+app.MapReports();
 
 return await app.RunServiceAsync(args);

@@ -48,11 +48,12 @@ public static class SubscriptionBilling
         var db = scope.ServiceProvider.GetRequiredService<BillingDb>();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var claimed = await db.Subscriptions
-            .FromSql($"SELECT * FROM subscriptions WHERE tenant_id = {tenantId} AND id = {id} FOR UPDATE SKIP LOCKED")
-            .IgnoreQueryFilters()
+        var claimed = await db.Database
+            .SqlQuery<Guid>($"SELECT id AS \"Value\" FROM subscriptions WHERE tenant_id = {tenantId} AND id = {id} FOR UPDATE SKIP LOCKED")
             .ToListAsync(cancellationToken);
-        if (claimed is not [var subscription] || !subscription.IsDue(today))
+        // Read after the lock is held, so what it says is what this transaction may change.
+        var subscription = claimed.Count == 1 ? await db.Subscriptions.FirstAsync(s => s.Id == id, cancellationToken) : null;
+        if (subscription is null || !subscription.IsDue(today))
         {
             return 0;
         }
