@@ -1,6 +1,13 @@
 using CrmCloud.Billing;
 using CrmCloud.Billing.Features.BillingAccounts;
-using CrmCloud.Platform.Contacts;
+using CrmCloud.Billing.Features.CreditNotes;
+using CrmCloud.Billing.Features.Dunning;
+using CrmCloud.Billing.Features.Invoices;
+using CrmCloud.Billing.Features.Payments;
+using CrmCloud.Billing.Features.Reports;
+using CrmCloud.Billing.Features.Schedule;
+using CrmCloud.Billing.Features.Subscriptions;
+using CrmCloud.Billing.Features.TaxRates;
 using CrmCloud.Platform.Data;
 using CrmCloud.Platform.Messaging;
 using CrmCloud.ServiceDefaults;
@@ -9,9 +16,18 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<BillingDb>("billingdb");
 builder.AddMessaging<BillingDb>("billing");
+builder.Services.Configure<SchedulerOptions>(builder.Configuration.GetSection("Scheduler"));
+builder.Services.AddHostedService<BillingScheduler>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapContactCopies<BillingDb, BillingAccount, BillingAccountResponse>("/api/v1/billing-accounts", "billing", "Billing accounts", BillingAccountResponse.From);
+app.MapBillingAccounts();
+app.MapTaxRates();
+app.MapInvoices();
+app.MapCreditNotes();
+app.MapPayments();
+app.MapSubscriptions();
+app.MapDunning();
+app.MapReports();
 
 return await app.RunServiceAsync(args);

@@ -43,5 +43,35 @@ public sealed class BillingApi(ServersFixture servers) : ServiceFactory<BillingD
 
     public HttpClient ApiClient(string tenant) => ClientFor(tenant);
 
+    /// <summary>A billing account for a new person of <paramref name="tenant"/>, made as contacts makes it: by event.</summary>
+    public async Task<Guid> NewAccountAsync(string tenant, string lastName = "Lovelace")
+    {
+        var person = Guid.CreateVersion7();
+        var messageId = Guid.NewGuid();
+        await DeliverAsync(new ContactCreated(tenant, person, 1, Contact(lastName, "ada@example.com"), DateTimeOffset.UtcNow), messageId);
+        await WaitUntilConsumedAsync(messageId, 1);
+        return Assert.Single(await AccountsAsync(tenant, person)).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Posts <paramref name="body"/> and returns the JSON answer, failing with the body when the status is not <paramref name="expected"/>.</summary>
+    public static async Task<JsonElement> SendAsync(HttpClient client, HttpMethod method, string path, object? body, System.Net.HttpStatusCode expected)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var response = await client.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.StatusCode == expected, $"{method} {path}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>A draft invoice for <paramref name="account"/> with the given lines; issued when <paramref name="issue"/>.</summary>
+    public static Task<JsonElement> InvoiceAsync(HttpClient client, Guid account, bool issue, string currency = "EUR", params object[] lines) =>
+        SendAsync(client, HttpMethod.Post, "/api/v1/invoices", new { billingAccountId = account, currency, issue, lines }, System.Net.HttpStatusCode.Created);
+
+    public static object Line(string description, decimal quantity, string unitPrice, Guid? taxRateId = null, string? discount = null) =>
+        new { description, quantity, unitPrice, taxRateId, discount };
+
+    public static string Amount(JsonElement money) => money.GetProperty("amount").GetString()!;
+
     public static ContactSnapshot Contact(string lastName, string? email = null) => new("Ada", lastName, email, null, null);
 }

@@ -55,6 +55,13 @@ public abstract class ContactCopy : IEntity, ITenantOwned
         return true;
     }
 
+    /// <summary>Records a change the service itself made to the copy (its own fields beside the person's), so its version and ETag move on.</summary>
+    protected void Touch(DateTimeOffset now)
+    {
+        UpdatedAt = now;
+        Version++;
+    }
+
     /// <summary>Takes what this service keeps of the person.</summary>
     protected abstract void Copy(ContactSnapshot contact);
 

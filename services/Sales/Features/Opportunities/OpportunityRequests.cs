@@ -4,7 +4,6 @@ using CrmCloud.Platform.Data;
 using CrmCloud.Sales.Features.Customers;
 using CrmCloud.Sales.Features.Leads;
 using CrmCloud.Sales.Features.Pipelines;
-using CrmCloud.Sales.Features.Pricing;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrmCloud.Sales.Features.Opportunities;

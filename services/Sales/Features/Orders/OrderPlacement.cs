@@ -4,7 +4,6 @@ using CrmCloud.Sales.Features.Customers;
 using CrmCloud.Sales.Features.Numbering;
 using CrmCloud.Sales.Features.Offers;
 using CrmCloud.Sales.Features.PriceLists;
-using CrmCloud.Sales.Features.Pricing;
 using CrmCloud.Sales.Features.Stock;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

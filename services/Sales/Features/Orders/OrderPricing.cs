@@ -1,6 +1,5 @@
 using CrmCloud.Platform.Api;
 using CrmCloud.Sales.Features.PriceLists;
-using CrmCloud.Sales.Features.Pricing;
 using CrmCloud.Sales.Features.Products;
 
 namespace CrmCloud.Sales.Features.Orders;

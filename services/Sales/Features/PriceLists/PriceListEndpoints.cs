@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
-using CrmCloud.Sales.Features.Pricing;
 using CrmCloud.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using CrmCloud.Platform.Api;
-using CrmCloud.Sales.Features.Pricing;
 using CrmCloud.Sales.Features.Products;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,4 @@
 using CrmCloud.Platform.Api;
-using CrmCloud.Sales.Features.Pricing;
 using CrmCloud.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

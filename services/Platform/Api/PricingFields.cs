@@ -1,7 +1,6 @@
 using System.Globalization;
-using CrmCloud.Platform.Api;
 
-namespace CrmCloud.Sales.Features.Pricing;
+namespace CrmCloud.Platform.Api;
 
 /// <summary>The checks for amounts (decimal strings, api.md), quantities and tax rates, naming the field.</summary>
 public static class PricingFields
