@@ -1,9 +1,15 @@
-using CrmCloud.Support;
-using CrmCloud.Support.Features.Requesters;
 using CrmCloud.Platform.Contacts;
 using CrmCloud.Platform.Data;
 using CrmCloud.Platform.Messaging;
 using CrmCloud.ServiceDefaults;
+using CrmCloud.Support;
+using CrmCloud.Support.Features.Calendars;
+using CrmCloud.Support.Features.Inbound;
+using CrmCloud.Support.Features.Requesters;
+using CrmCloud.Support.Features.Resources;
+using CrmCloud.Support.Features.ServiceContracts;
+using CrmCloud.Support.Features.Sla;
+using CrmCloud.Support.Features.Tickets;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -13,5 +19,10 @@ builder.AddMessaging<SupportDb>("support");
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapContactCopies<SupportDb, Requester, RequesterResponse>("/api/v1/requesters", "support", "Requesters", RequesterResponse.From);
+app.MapTickets();
+app.MapInbound();
+app.MapResource(CalendarRequests.Shape);
+app.MapResource(SlaPolicyRequests.Shape);
+app.MapResource(ServiceContractRequests.Shape);
 
 return await app.RunServiceAsync(args);
