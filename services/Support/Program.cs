@@ -15,6 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<SupportDb>("supportdb");
 builder.AddMessaging<SupportDb>("support");
+builder.AddSlaTimers();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -26,4 +26,6 @@ public sealed class SupportDb(DbContextOptions<SupportDb> options, TenantContext
     public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
 
     public DbSet<ServiceContract> ServiceContracts => Set<ServiceContract>();
+
+    public DbSet<SlaAlarm> SlaAlarms => Set<SlaAlarm>();
 }

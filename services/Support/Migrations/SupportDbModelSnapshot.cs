@@ -310,6 +310,42 @@ namespace CrmCloud.Support.Migrations
                     b.ToTable("service_contracts", (string)null);
                 });
 
+            modelBuilder.Entity("CrmCloud.Support.Features.Sla.SlaAlarm", b =>
+                {
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ticket_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("target");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateTimeOffset>("FiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fired_at");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("TicketId", "Kind", "Target")
+                        .HasName("pk_sla_alarms");
+
+                    b.ToTable("sla_alarms", (string)null);
+                });
+
             modelBuilder.Entity("CrmCloud.Support.Features.Sla.SlaPolicy", b =>
                 {
                     b.Property<Guid>("Id")
@@ -523,6 +559,14 @@ namespace CrmCloud.Support.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_tickets");
+
+                    b.HasIndex("FirstResponseDueAt")
+                        .HasDatabaseName("ix_tickets_first_response_due_at")
+                        .HasFilter("first_responded_at IS NULL AND first_response_due_at IS NOT NULL");
+
+                    b.HasIndex("ResolutionDueAt")
+                        .HasDatabaseName("ix_tickets_resolution_due_at")
+                        .HasFilter("solved_at IS NULL AND resolution_due_at IS NOT NULL");
 
                     b.HasIndex("TenantId", "Id")
                         .HasDatabaseName("ix_tickets_tenant_id_id");

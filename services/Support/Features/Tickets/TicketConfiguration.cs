@@ -27,6 +27,9 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         ticket.HasIndex(t => new { t.TenantId, t.Id });
         ticket.HasIndex(t => new { t.TenantId, t.Number }).IsUnique();
         ticket.HasIndex(t => new { t.TenantId, t.RequesterPersonId });
+        // What the SLA timers scan: only targets not met yet.
+        ticket.HasIndex(t => t.FirstResponseDueAt).HasFilter("first_responded_at IS NULL AND first_response_due_at IS NOT NULL");
+        ticket.HasIndex(t => t.ResolutionDueAt).HasFilter("solved_at IS NULL AND resolution_due_at IS NOT NULL");
         ticket.Property(t => t.Number).HasMaxLength(16);
         ticket.Property(t => t.Subject).HasMaxLength(TicketRequests.SubjectLength);
         ticket.Property(t => t.RequesterEmail).HasMaxLength(254);
