@@ -1,7 +1,10 @@
 using CrmCloud.Platform.Data;
 using CrmCloud.ServiceDefaults.Tenancy;
 using CrmCloud.Support.Features.Calendars;
+using CrmCloud.Support.Features.CannedResponses;
+using CrmCloud.Support.Features.Knowledge;
 using CrmCloud.Support.Features.Requesters;
+using CrmCloud.Support.Features.Satisfaction;
 using CrmCloud.Support.Features.ServiceContracts;
 using CrmCloud.Support.Features.Sla;
 using CrmCloud.Support.Features.Tickets;
@@ -28,4 +31,10 @@ public sealed class SupportDb(DbContextOptions<SupportDb> options, TenantContext
     public DbSet<ServiceContract> ServiceContracts => Set<ServiceContract>();
 
     public DbSet<SlaAlarm> SlaAlarms => Set<SlaAlarm>();
+
+    public DbSet<SatisfactionSurvey> SatisfactionSurveys => Set<SatisfactionSurvey>();
+
+    public DbSet<KbArticle> KbArticles => Set<KbArticle>();
+
+    public DbSet<CannedResponse> CannedResponses => Set<CannedResponse>();
 }

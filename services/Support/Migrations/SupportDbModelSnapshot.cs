@@ -177,6 +177,123 @@ namespace CrmCloud.Support.Migrations
                     b.ToTable("business_calendars", (string)null);
                 });
 
+            modelBuilder.Entity("CrmCloud.Support.Features.CannedResponses.CannedResponse", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Details", "CrmCloud.Support.Features.CannedResponses.CannedResponse.Details#CannedResponseDetails", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Body")
+                                .IsRequired()
+                                .HasMaxLength(20000)
+                                .HasColumnType("character varying(20000)")
+                                .HasColumnName("body");
+
+                            b1.Property<string>("Category")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("category");
+
+                            b1.Property<string>("Title")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("title");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_canned_responses");
+
+                    b.HasIndex("TenantId", "Id")
+                        .HasDatabaseName("ix_canned_responses_tenant_id_id");
+
+                    b.ToTable("canned_responses", (string)null);
+                });
+
+            modelBuilder.Entity("CrmCloud.Support.Features.Knowledge.KbArticle", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Details", "CrmCloud.Support.Features.Knowledge.KbArticle.Details#KbArticleDetails", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Body")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("body");
+
+                            b1.Property<string>("Category")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("category");
+
+                            b1.Property<string>("Status")
+                                .IsRequired()
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)")
+                                .HasColumnName("status");
+
+                            b1.Property<string>("Title")
+                                .IsRequired()
+                                .HasMaxLength(300)
+                                .HasColumnType("character varying(300)")
+                                .HasColumnName("title");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_kb_articles");
+
+                    b.HasIndex("TenantId", "Id")
+                        .HasDatabaseName("ix_kb_articles_tenant_id_id");
+
+                    b.ToTable("kb_articles", (string)null);
+                });
+
             modelBuilder.Entity("CrmCloud.Support.Features.Requesters.Requester", b =>
                 {
                     b.Property<Guid>("Id")
@@ -241,6 +358,50 @@ namespace CrmCloud.Support.Migrations
                         .HasDatabaseName("ix_requesters_tenant_id_person_id");
 
                     b.ToTable("requesters", (string)null);
+                });
+
+            modelBuilder.Entity("CrmCloud.Support.Features.Satisfaction.SatisfactionSurvey", b =>
+                {
+                    b.Property<string>("Token")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("comment");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<DateTimeOffset?>("RatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rated_at");
+
+                    b.Property<int?>("Rating")
+                        .HasColumnType("integer")
+                        .HasColumnName("rating");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ticket_id");
+
+                    b.HasKey("Token")
+                        .HasName("pk_satisfaction_surveys");
+
+                    b.HasIndex("TenantId", "TicketId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_satisfaction_surveys_tenant_id_ticket_id");
+
+                    b.ToTable("satisfaction_surveys", (string)null);
                 });
 
             modelBuilder.Entity("CrmCloud.Support.Features.ServiceContracts.ServiceContract", b =>

@@ -4,6 +4,7 @@ using CrmCloud.Contracts;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 using CrmCloud.ServiceDefaults.Security;
+using CrmCloud.Support.Features.Satisfaction;
 using CrmCloud.Support.Features.Sla;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -57,7 +58,7 @@ public static class TicketEndpoints
             .WithSummary("Update a ticket (JSON merge patch)")
             .WithDescription(
                 "Patchable: subject, priority, status, companyId, assigneeId, group, tags. Every change is kept in the audit trail; a status change "
-                + "publishes TicketStatusChanged, solving publishes TicketSolved; a closed ticket changes no more (409). If-Match guards against lost updates (412).")
+                + "publishes TicketStatusChanged, solving publishes TicketSolved and issues a satisfaction survey; a closed ticket changes no more (409). If-Match guards against lost updates (412).")
             .Accepts<CreateTicketRequest>("application/merge-patch+json", "application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -233,10 +234,12 @@ public static class TicketEndpoints
         var now = time.GetUtcNow();
         var terms = await SlaTerms.ResolveAsync(db, ticket.ServiceTier, edit.Priority, cancellationToken);
         List<TicketChange> audit = [];
+        var solvedBefore = ticket.SolvedAt;
         var events = ticket.Change(edit, terms, Caller(user), now, audit);
         if (audit.Count > 0)
         {
             Record(db, audit, events);
+            await SatisfactionSurvey.IssueWhenSolvedAsync(db, ticket, solvedBefore, now, cancellationToken);
             if (!await db.TrySaveChangesAsync(cancellationToken))
             {
                 return ApiProblems.PreconditionFailed(Resource);
