@@ -3,6 +3,7 @@ using CrmCloud.Platform.Data;
 using CrmCloud.Platform.Messaging;
 using CrmCloud.ServiceDefaults;
 using CrmCloud.Support;
+using CrmCloud.Support.Features.Assets;
 using CrmCloud.Support.Features.Calendars;
 using CrmCloud.Support.Features.CannedResponses;
 using CrmCloud.Support.Features.Knowledge;
@@ -19,6 +20,7 @@ builder.AddServiceDefaults();
 builder.AddServiceDatabase<SupportDb>("supportdb");
 builder.AddMessaging<SupportDb>("support");
 builder.AddSlaTimers();
+builder.AddMaintenanceSchedule();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
@@ -32,5 +34,6 @@ app.MapResource(ServiceContractRequests.Shape);
 app.MapResource(KbArticleRequests.Shape);
 app.MapKnowledgeSearch();
 app.MapCannedResponses();
+app.MapResource(AssetRequests.Shape);
 
 return await app.RunServiceAsync(args);

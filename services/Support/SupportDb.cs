@@ -1,5 +1,6 @@
 using CrmCloud.Platform.Data;
 using CrmCloud.ServiceDefaults.Tenancy;
+using CrmCloud.Support.Features.Assets;
 using CrmCloud.Support.Features.Calendars;
 using CrmCloud.Support.Features.CannedResponses;
 using CrmCloud.Support.Features.Knowledge;
@@ -37,4 +38,6 @@ public sealed class SupportDb(DbContextOptions<SupportDb> options, TenantContext
     public DbSet<KbArticle> KbArticles => Set<KbArticle>();
 
     public DbSet<CannedResponse> CannedResponses => Set<CannedResponse>();
+
+    public DbSet<Asset> Assets => Set<Asset>();
 }

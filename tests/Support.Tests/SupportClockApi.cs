@@ -17,7 +17,7 @@ public sealed class StoppedClock(DateTimeOffset now) : TimeProvider
 
 /// <summary>
 /// The support service on a <see cref="StoppedClock"/> set to Friday 27 November 2026, 14:00 UTC (15:00 in Berlin),
-/// with its SLA timer worker polling every 50 ms.
+/// with its SLA timer and maintenance workers polling every 50 ms.
 /// </summary>
 public sealed class SupportClockApi(ServersFixture servers) : SupportApi(servers)
 {
@@ -29,6 +29,7 @@ public sealed class SupportClockApi(ServersFixture servers) : SupportApi(servers
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("SlaTimers:PollInterval", "00:00:00.050");
+        builder.UseSetting("Maintenance:PollInterval", "00:00:00.050");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 }

@@ -14,7 +14,8 @@ namespace CrmCloud.Support.Features.Resources;
 /// <summary>
 /// How one plain configuration resource (a calendar, a policy, a contract, an article) is checked and shown:
 /// <see cref="Validate"/> turns a request into details (null with errors), <see cref="ToRequest"/> gives the request
-/// the current details would have been created with, so a merge patch applies to it field by field.
+/// the current details would have been created with, so a merge patch applies to it field by field; <see cref="Changed"/>
+/// lets a resource follow a change of its details.
 /// </summary>
 public sealed record ResourceShape<TResource, TDetails, TRequest, TResponse>(
     string Path,
@@ -26,7 +27,8 @@ public sealed record ResourceShape<TResource, TDetails, TRequest, TResponse>(
     Func<TDetails, TRequest> ToRequest,
     Func<string, Guid, TDetails, DateTimeOffset, TResource> Create,
     Func<TResource, TResponse> ToResponse,
-    Func<TRequest, Guid?> RequestedId)
+    Func<TRequest, Guid?> RequestedId,
+    Action<TResource>? Changed = null)
     where TResource : VersionedResource<TDetails>
     where TDetails : class, IEquatable<TDetails>
     where TRequest : class;
@@ -165,6 +167,7 @@ public static class ResourceEndpoints
 
             if (resource.Change(details, time.GetUtcNow()))
             {
+                shape.Changed?.Invoke(resource);
                 try
                 {
                     if (!await db.TrySaveChangesAsync(cancellationToken))

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CrmCloud.Support.Migrations
 {
     [DbContext(typeof(SupportDb))]
-    [Migration("20261123202618_Desk")]
+    [Migration("20261123203714_Desk")]
     partial class Desk
     {
         /// <inheritdoc />
@@ -117,6 +117,88 @@ namespace CrmCloud.Support.Migrations
                         .HasDatabaseName("ix_outbox_messages_message_id");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("CrmCloud.Support.Features.Assets.Asset", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly?>("NextMaintenanceOn")
+                        .HasColumnType("date")
+                        .HasColumnName("next_maintenance_on");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Details", "CrmCloud.Support.Features.Assets.Asset.Details#AssetDetails", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<Guid?>("CompanyId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("company_id");
+
+                            b1.Property<DateOnly?>("FirstMaintenanceOn")
+                                .HasColumnType("date")
+                                .HasColumnName("first_maintenance_on");
+
+                            b1.Property<DateOnly?>("InstalledOn")
+                                .HasColumnType("date")
+                                .HasColumnName("installed_on");
+
+                            b1.Property<int?>("MaintenanceEveryDays")
+                                .HasColumnType("integer")
+                                .HasColumnName("maintenance_every_days");
+
+                            b1.Property<Guid>("PersonId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("person_id");
+
+                            b1.Property<string>("Product")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("product");
+
+                            b1.Property<string>("SerialNumber")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("serial_number");
+
+                            b1.Property<DateOnly?>("WarrantyEndsOn")
+                                .HasColumnType("date")
+                                .HasColumnName("warranty_ends_on");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_assets");
+
+                    b.HasIndex("NextMaintenanceOn")
+                        .HasDatabaseName("ix_assets_next_maintenance_on")
+                        .HasFilter("next_maintenance_on IS NOT NULL");
+
+                    b.HasIndex("TenantId", "Id")
+                        .HasDatabaseName("ix_assets_tenant_id_id");
+
+                    b.ToTable("assets", (string)null);
                 });
 
             modelBuilder.Entity("CrmCloud.Support.Features.Calendars.BusinessCalendar", b =>

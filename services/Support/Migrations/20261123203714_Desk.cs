@@ -12,6 +12,30 @@ namespace CrmCloud.Support.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "assets",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    next_maintenance_on = table.Column<DateOnly>(type: "date", nullable: true),
+                    company_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    first_maintenance_on = table.Column<DateOnly>(type: "date", nullable: true),
+                    installed_on = table.Column<DateOnly>(type: "date", nullable: true),
+                    maintenance_every_days = table.Column<int>(type: "integer", nullable: true),
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    product = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    serial_number = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    warranty_ends_on = table.Column<DateOnly>(type: "date", nullable: true),
+                    tenant_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_assets", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "canned_responses",
                 columns: table => new
                 {
@@ -94,6 +118,17 @@ namespace CrmCloud.Support.Migrations
                 filter: "solved_at IS NULL AND resolution_due_at IS NOT NULL");
 
             migrationBuilder.CreateIndex(
+                name: "ix_assets_next_maintenance_on",
+                table: "assets",
+                column: "next_maintenance_on",
+                filter: "next_maintenance_on IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_assets_tenant_id_id",
+                table: "assets",
+                columns: new[] { "tenant_id", "id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_canned_responses_tenant_id_id",
                 table: "canned_responses",
                 columns: new[] { "tenant_id", "id" });
@@ -123,6 +158,9 @@ namespace CrmCloud.Support.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "assets");
+
             migrationBuilder.DropTable(
                 name: "canned_responses");
 
