@@ -42,8 +42,9 @@ public sealed class OutboxMessage
         {
             MessageId = Ids.New(),
             TenantId = integrationEvent.TenantId,
-            MessageType = typeof(TEvent).FullName!,
-            Payload = JsonSerializer.Serialize(integrationEvent, JsonSerializerOptions.Web),
+            // The runtime type, so an event held as IIntegrationEvent is stored as what it is.
+            MessageType = integrationEvent.GetType().FullName!,
+            Payload = JsonSerializer.Serialize(integrationEvent, integrationEvent.GetType(), JsonSerializerOptions.Web),
             OccurredAt = integrationEvent.OccurredAt,
         };
 
