@@ -54,7 +54,7 @@ public static class CampaignLaunch
         var selected = $"FROM audience_members m WHERE m.tenant_id = @tenant AND NOT m.is_deleted AND {condition}";
 
         // Only SQL generated here is spliced in; every value is a parameter.
-        var countSql = $"SELECT count(*) FILTER (WHERE NOT {consent}) AS \"WithoutConsent\", count(*) FILTER (WHERE {consent} AND {address} IS NULL) AS \"WithoutAddress\" {selected}";
+        var countSql = $"SELECT count(*) FILTER (WHERE NOT {consent}) AS without_consent, count(*) FILTER (WHERE {consent} AND {address} IS NULL) AS without_address {selected}";
         var counts = await db.Database
             .SqlQueryRaw<LaunchCounts>(countSql, [.. Fresh(parameters), .. Common(tenant, id, details)])
             .SingleAsync(cancellationToken);

@@ -253,11 +253,11 @@ public sealed class SegmentCriteria
                 break;
             case var _ when value.ValueKind == JsonValueKind.Number:
                 // A value of another type never compares: CASE keeps the cast from ever seeing it.
-                _sql.Append($"CASE WHEN jsonb_typeof({field}) = 'number' THEN ({field} #>> '{{}}')::numeric {Comparisons[op]} {Parameter(value.GetDecimal(), NpgsqlDbType.Numeric)} ELSE FALSE END");
+                _sql.Append($"CASE WHEN jsonb_typeof({field}) = 'number' THEN ({field} #>> ARRAY[]::text[])::numeric {Comparisons[op]} {Parameter(value.GetDecimal(), NpgsqlDbType.Numeric)} ELSE FALSE END");
                 break;
             case var _ when value.ValueKind == JsonValueKind.String:
                 // Text order, which is date order for YYYY-MM-DD values.
-                _sql.Append($"CASE WHEN jsonb_typeof({field}) = 'string' THEN ({field} #>> '{{}}') COLLATE \"C\" {Comparisons[op]} {Parameter(value.GetString()!, NpgsqlDbType.Text)} ELSE FALSE END");
+                _sql.Append($"CASE WHEN jsonb_typeof({field}) = 'string' THEN ({field} #>> ARRAY[]::text[]) COLLATE \"C\" {Comparisons[op]} {Parameter(value.GetString()!, NpgsqlDbType.Text)} ELSE FALSE END");
                 break;
             default:
                 _errors.Add(path + ".value", "Only numbers and strings are ordered.");
