@@ -51,6 +51,41 @@ public sealed class CampaignApi(ServersFixture servers) : ServiceFactory<Campaig
 
     public Task<long> CountAsync(string sql, params object[] parameters) => Database.CountAsync(DatabaseConnectionString, sql, parameters);
 
+    /// <summary>A client without credentials that does not follow redirects, as a mail reader's browser arrives.</summary>
+    public HttpClient Anonymous() => CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    /// <summary>The tracking token of <paramref name="personId"/>'s recipient row in the campaign.</summary>
+    public async Task<string> TrackingTokenAsync(Guid campaignId, Guid personId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(DatabaseConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT token FROM campaign_recipients WHERE campaign_id = $1 AND person_id = $2", connection)
+        {
+            Parameters = { new() { Value = campaignId }, new() { Value = personId } },
+        };
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Creates a segment of the audience's customers and an email campaign to it, launches it and returns its id.</summary>
+    public static async Task<Guid> LaunchToCustomersAsync(HttpClient client, object? offer = null, object? cost = null, int attributionDays = 30)
+    {
+        var segment = await ReadAsync(await client.PostAsJsonAsync(
+            "/api/v1/segments", new { name = "Customers", criteria = JsonDocument.Parse("""{"all":[{"field":"lifecycleStage","operator":"in","values":["customer"]}]}""").RootElement }));
+        var created = await ReadAsync(await client.PostAsJsonAsync("/api/v1/campaigns", new
+        {
+            name = "Spring sale",
+            segmentId = segment.GetProperty("id").GetGuid(),
+            subject = "{{firstName}}, spring is here",
+            body = "<p>Hello {{firstName}}. <a href=\"https://shop.example.com/spring?a=1&amp;b=2\">Shop</a> <a href=\"{{unsubscribeUrl}}\">Unsubscribe</a></p>",
+            offer,
+            cost,
+            attributionDays,
+        }));
+        var id = created.GetProperty("id").GetGuid();
+        (await client.PostAsync($"/api/v1/campaigns/{id}/launch", null)).EnsureSuccessStatusCode();
+        return id;
+    }
+
     public static async Task<JsonElement> ReadAsync(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
 
     public static ContactSnapshot Contact(string firstName, string? email = null) => new(firstName, "Tester", email, null, null);
