@@ -7,8 +7,8 @@ namespace CrmCloud.Campaign.Features.Attribution;
 
 /// <summary>
 /// Gives an order to at most one campaign: the one sales names on the order, else the one whose offer code it carries,
-/// else the campaign most recently delivered to the person whose attribution window holds the order time. The
-/// recipient then has responded <c>converted</c>. Runs inside the consumer's inbox transaction.
+/// else the campaign that most recently reached the person (delivered, or listed at its start) whose attribution
+/// window holds the order time. The recipient then has responded <c>converted</c>. Runs inside the consumer's inbox transaction.
 /// </summary>
 public sealed class OrderAttribution(CampaignDb db)
 {
@@ -38,15 +38,18 @@ public sealed class OrderAttribution(CampaignDb db)
 
         if (campaignId is null)
         {
+            // Reached: an email delivered (from when it was sent) or a person listed for an sms or phone campaign (from its start).
             via = "window";
-            var delivered = await db.Recipients
-                .Where(r => r.PersonId == order.PersonId && r.Status == "delivered" && r.SentAt <= order.OccurredAt)
-                .OrderByDescending(r => r.SentAt)
-                .Take(20)
+            var reached = await db.Recipients
+                .Where(r => r.PersonId == order.PersonId && (r.Status == "delivered" || r.Status == "listed"))
+                .Join(db.Campaigns, r => r.CampaignId, c => c.Id, (r, c) => new { Recipient = r, Campaign = c })
                 .ToListAsync(cancellationToken);
-            var ids = delivered.Select(r => r.CampaignId).ToList();
-            var windows = await db.Campaigns.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Details.AttributionDays, cancellationToken);
-            recipient = delivered.FirstOrDefault(r => windows.TryGetValue(r.CampaignId, out var days) && r.SentAt!.Value.AddDays(days) >= order.OccurredAt);
+            recipient = reached
+                .Select(x => new { x.Recipient, From = x.Recipient.SentAt ?? x.Campaign.SendFrom, x.Campaign.Details.AttributionDays })
+                .Where(x => x.From <= order.OccurredAt && x.From.AddDays(x.AttributionDays) >= order.OccurredAt)
+                .OrderByDescending(x => x.From)
+                .Select(x => x.Recipient)
+                .FirstOrDefault();
             campaignId = recipient?.CampaignId;
         }
 
