@@ -57,7 +57,7 @@ public sealed class SalesReportsTests(SalesApi api) : IClassFixture<SalesApi>
         var person = await api.CreateCustomerAsync(_tenant);
         await CreateOpportunityAsync(pipeline, stages[0], person, "alice", "100", "EUR", null);
         var moves = await CreateOpportunityAsync(pipeline, stages[0], person, "alice", "300", "EUR", null);
-        var wins = await CreateOpportunityAsync(pipeline, stages[1], person, "alice", "50", "USD", null);
+        var wins = await CreateOpportunityAsync(pipeline, stages[1], person, "alice", "50", "USD", null, "partner");
         var loses = await CreateOpportunityAsync(pipeline, stages[0], person, "alice", "70", "EUR", null);
         await MoveAsync(moves, stages[1]);
         (await Client.PostAsync($"/api/v1/opportunities/{wins}/win", null, Token)).EnsureSuccessStatusCode();
@@ -82,6 +82,10 @@ public sealed class SalesReportsTests(SalesApi api) : IClassFixture<SalesApi>
         Assert.Equal(1, report.GetProperty("won").GetInt32());
         Assert.Equal(1, report.GetProperty("lost").GetInt32());
         Assert.Equal(0.5m, report.GetProperty("winRate").GetDecimal());
+        Assert.Equal(
+            ["manual 0/1 0", "partner 1/0 1"],
+            report.GetProperty("winRateBySource").EnumerateArray().Select(row =>
+                $"{row.GetProperty("source").GetString()} {row.GetProperty("won").GetInt32()}/{row.GetProperty("lost").GetInt32()} {row.GetProperty("winRate").GetDecimal()}"));
         Assert.False(report.GetProperty("stages")[2].TryGetProperty("conversionRate", out _), "Nothing entered the last stage: no rate.");
         Assert.Equal(HttpStatusCode.NotFound, (await api.ClientFor(NewTenant()).GetAsync($"/api/v1/reports/pipeline?pipelineId={pipeline}", Token)).StatusCode);
     }
@@ -103,11 +107,12 @@ public sealed class SalesReportsTests(SalesApi api) : IClassFixture<SalesApi>
         return (pipeline.GetProperty("id").GetGuid(), [.. pipeline.GetProperty("stages").EnumerateArray().Select(stage => stage.GetProperty("id").GetGuid())]);
     }
 
-    private async Task<Guid> CreateOpportunityAsync(Guid pipelineId, Guid stageId, Guid personId, string ownerId, string amount, string currency, string? expectedCloseDate) =>
+    private async Task<Guid> CreateOpportunityAsync(
+        Guid pipelineId, Guid stageId, Guid personId, string ownerId, string amount, string currency, string? expectedCloseDate, string source = "manual") =>
         (await CreateAsync(
             Client,
             "/api/v1/opportunities",
-            new { name = "Deal", personId, amount = new { amount, currency }, pipelineId, stageId, ownerId, expectedCloseDate })).GetProperty("id").GetGuid();
+            new { name = "Deal", personId, amount = new { amount, currency }, pipelineId, stageId, ownerId, expectedCloseDate, source })).GetProperty("id").GetGuid();
 
     private async Task MoveAsync(Guid opportunity, Guid stageId) =>
         (await SendAsync(Client, HttpMethod.Patch, $"/api/v1/opportunities/{opportunity}", JsonSerializer.Serialize(new { stageId }), contentType: "application/merge-patch+json")).EnsureSuccessStatusCode();

@@ -1,4 +1,5 @@
 using CrmCloud.Platform.Api;
+using CrmCloud.Sales.Features.Leads;
 using CrmCloud.Sales.Features.Opportunities;
 using CrmCloud.Sales.Features.Pipelines;
 using Microsoft.EntityFrameworkCore;
@@ -23,8 +24,15 @@ public sealed record PipelineStageRow(
     decimal? ConversionRate,
     decimal? AverageDaysInStage);
 
-/// <summary>The stages in order, and the pipeline's closed opportunities: won, lost and the win rate (won ÷ closed).</summary>
-public sealed record PipelineReportResponse(Guid PipelineId, string PipelineName, IReadOnlyList<PipelineStageRow> Stages, int Won, int Lost, decimal? WinRate);
+/// <summary>The closed opportunities of one source (where the business came from: a lead's source, or manual).</summary>
+public sealed record SourceWinRate(LeadSource Source, int Won, int Lost, decimal? WinRate);
+
+/// <summary>
+/// The stages in order, and the pipeline's closed opportunities: won, lost and the win rate (won ÷ closed), overall
+/// and by source.
+/// </summary>
+public sealed record PipelineReportResponse(
+    Guid PipelineId, string PipelineName, IReadOnlyList<PipelineStageRow> Stages, int Won, int Lost, decimal? WinRate, IReadOnlyList<SourceWinRate> WinRateBySource);
 
 public static class PipelineReport
 {
@@ -32,7 +40,7 @@ public static class PipelineReport
     {
         var opportunities = await db.Opportunities.AsNoTracking()
             .Where(o => o.Details.PipelineId == pipeline.Id)
-            .Select(o => new { o.Id, o.Status, o.Details.StageId, o.Details.Amount, o.Details.Currency, o.ClosedAt })
+            .Select(o => new { o.Id, o.Status, o.Source, o.Details.StageId, o.Details.Amount, o.Details.Currency, o.ClosedAt })
             .ToListAsync(cancellationToken);
         var ids = opportunities.Select(o => o.Id).ToList();
         var changes = (await db.OpportunityStageChanges.AsNoTracking()
@@ -93,7 +101,18 @@ public static class PipelineReport
         ];
         var won = opportunities.Count(o => o.Status == OpportunityStatus.Won);
         var lost = opportunities.Count(o => o.Status == OpportunityStatus.Lost);
-        return new PipelineReportResponse(pipeline.Id, pipeline.Details.Name, rows, won, lost, Ratio(won, won + lost));
+        SourceWinRate[] bySource =
+        [
+            .. opportunities.Where(o => o.Status != OpportunityStatus.Open)
+                .GroupBy(o => o.Source)
+                .OrderBy(g => g.Key)
+                .Select(g =>
+                {
+                    var wonHere = g.Count(o => o.Status == OpportunityStatus.Won);
+                    return new SourceWinRate(g.Key, wonHere, g.Count() - wonHere, Ratio(wonHere, g.Count()));
+                }),
+        ];
+        return new PipelineReportResponse(pipeline.Id, pipeline.Details.Name, rows, won, lost, Ratio(won, won + lost), bySource);
     }
 
     /// <summary>A fraction with four decimals, or null when there is nothing to divide by.</summary>

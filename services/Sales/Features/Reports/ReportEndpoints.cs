@@ -31,7 +31,8 @@ public static class ReportEndpoints
             .WithDescription(
                 "For ?pipelineId= (default: the tenant's default pipeline), each stage in order: the open opportunities in it (count, amount and weighted amount "
                 + "per currency), how many opportunities ever entered it and how many of those moved to a later stage or were won (conversionRate, a fraction), "
-                + "and the average days spent in it by stays that ended. Then won, lost and the win rate of the pipeline's closed opportunities.")
+                + "and the average days spent in it by stays that ended. Then won, lost and the win rate of the pipeline's closed opportunities, overall and by source "
+                + "(manual, web-form, import, partner, campaign: where the opportunity's business came from).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
