@@ -1,5 +1,6 @@
 using CrmCloud.Billing.Features.Dunning;
 using CrmCloud.Billing.Features.Subscriptions;
+using CrmCloud.Platform.Messaging;
 using Microsoft.Extensions.Options;
 
 namespace CrmCloud.Billing.Features.Schedule;
@@ -17,45 +18,24 @@ public sealed class SchedulerOptions
 /// The background clock of billing: issues the invoices of subscription periods that have started, then moves overdue
 /// invoices on and sends the reminders that are due. Each pass is safe to run on any number of instances at once.
 /// </summary>
-public sealed partial class BillingScheduler(
+public sealed class BillingScheduler(
     IServiceScopeFactory scopes, TimeProvider time, IOptions<SchedulerOptions> options, ILogger<BillingScheduler> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-        {
-            return;
-        }
-
-        // The first pass waits one interval too: a process just started (or its database just migrated) settles first.
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(options.Value.PollInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            try
-            {
-                var now = time.GetUtcNow();
-                await SubscriptionBilling.RunDueAsync(scopes, now, stoppingToken);
-                await DunningRun.RunAsync(scopes, now, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                LogPassFailed(logger, exception);
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A billing scheduler pass failed; the next pass retries it")]
-    private static partial void LogPassFailed(ILogger logger, Exception exception);
+    // The first pass waits one interval: a process just started (or its database just migrated) settles first.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        !options.Value.Enabled
+            ? Task.CompletedTask
+            : Rounds.RunAsync(
+                async cancellationToken =>
+                {
+                    var now = time.GetUtcNow();
+                    await SubscriptionBilling.RunDueAsync(scopes, now, cancellationToken);
+                    await DunningRun.RunAsync(scopes, now, cancellationToken);
+                },
+                options.Value.PollInterval,
+                time,
+                logger,
+                "the billing scheduler",
+                waitFirst: true,
+                stoppingToken);
 }

@@ -1,3 +1,4 @@
+using CrmCloud.Platform.Messaging;
 using CrmCloud.Support.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -79,42 +80,24 @@ public sealed class MaintenanceScheduler(IServiceScopeFactory scopes)
 /// <summary>Runs <see cref="MaintenanceScheduler"/> every poll interval.</summary>
 public sealed partial class MaintenanceWorker(MaintenanceScheduler scheduler, TimeProvider time, IOptions<MaintenanceOptions> options, ILogger<MaintenanceWorker> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Rounds.RunAsync(
+            async cancellationToken =>
             {
-                if (await scheduler.OpenDueAsync(time.GetUtcNow(), stoppingToken) is > 0 and var opened)
+                if (await scheduler.OpenDueAsync(time.GetUtcNow(), cancellationToken) is > 0 and var opened)
                 {
                     LogOpened(logger, opened);
                 }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                LogRoundFailed(logger, exception);
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.PollInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+            },
+            options.Value.PollInterval,
+            time,
+            logger,
+            "maintenance scheduling",
+            waitFirst: false,
+            stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Opened {Count} maintenance tickets")]
     private static partial void LogOpened(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A round of maintenance scheduling failed; the next round retries it")]
-    private static partial void LogRoundFailed(ILogger logger, Exception exception);
 }
 
 public static class MaintenanceExtensions

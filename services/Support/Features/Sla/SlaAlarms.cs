@@ -1,7 +1,8 @@
 using CrmCloud.Contracts.Support;
 using CrmCloud.Platform.Data;
-using Microsoft.EntityFrameworkCore;
+using CrmCloud.Platform.Messaging;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CrmCloud.Support.Features.Sla;
@@ -121,44 +122,26 @@ public sealed class SlaAlarms(SupportDb db, IOptions<SlaTimerOptions> options)
 /// <summary>Runs a round of <see cref="SlaAlarms"/> every poll interval, for as long as the service runs.</summary>
 public sealed partial class SlaTimerWorker(IServiceScopeFactory scopes, TimeProvider time, IOptions<SlaTimerOptions> options, ILogger<SlaTimerWorker> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Rounds.RunAsync(
+            async cancellationToken =>
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var fired = await scope.ServiceProvider.GetRequiredService<SlaAlarms>().FireDueAsync(time.GetUtcNow(), stoppingToken);
+                var fired = await scope.ServiceProvider.GetRequiredService<SlaAlarms>().FireDueAsync(time.GetUtcNow(), cancellationToken);
                 if (fired > 0)
                 {
                     LogFired(logger, fired);
                 }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                LogRoundFailed(logger, exception);
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.PollInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+            },
+            options.Value.PollInterval,
+            time,
+            logger,
+            "SLA timers",
+            waitFirst: false,
+            stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Announced {Count} SLA warnings and breaches")]
     private static partial void LogFired(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A round of SLA timers failed; the next round retries it")]
-    private static partial void LogRoundFailed(ILogger logger, Exception exception);
 }
 
 public static class SlaTimerExtensions
