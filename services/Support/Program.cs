@@ -9,6 +9,7 @@ using CrmCloud.Support.Features.CannedResponses;
 using CrmCloud.Support.Features.Knowledge;
 using CrmCloud.Support.Features.Inbound;
 using CrmCloud.Support.Features.Requesters;
+using CrmCloud.Support.Features.Reports;
 using CrmCloud.Support.Features.Resources;
 using CrmCloud.Support.Features.Satisfaction;
 using CrmCloud.Support.Features.ServiceContracts;
@@ -35,5 +36,6 @@ app.MapResource(KbArticleRequests.Shape);
 app.MapKnowledgeSearch();
 app.MapCannedResponses();
 app.MapResource(AssetRequests.Shape);
+app.MapSupportReports();
 
 return await app.RunServiceAsync(args);
