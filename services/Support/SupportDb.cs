@@ -1,3 +1,4 @@
+using CrmCloud.Platform.Contacts;
 using CrmCloud.Platform.Data;
 using CrmCloud.ServiceDefaults.Tenancy;
 using CrmCloud.Support.Features.Assets;
@@ -16,6 +17,8 @@ namespace CrmCloud.Support;
 public sealed class SupportDb(DbContextOptions<SupportDb> options, TenantContext tenant) : ServiceDb(options, tenant)
 {
     public DbSet<Requester> Requesters => Set<Requester>();
+
+    public DbSet<PersonMerge> PersonMerges => Set<PersonMerge>();
 
     public DbSet<Ticket> Tickets => Set<Ticket>();
 

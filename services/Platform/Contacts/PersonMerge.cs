@@ -32,6 +32,24 @@ public sealed class PersonMerge : ITenantOwned
         MergedAt = now;
     }
 
+    /// <summary>
+    /// Remembers that each of <paramref name="merged"/> is now <paramref name="survivorId"/>, and moves the records of people
+    /// merged into them earlier on to the survivor too.
+    /// </summary>
+    public static async Task RecordAsync(ServiceDb db, Guid survivorId, IReadOnlyCollection<Guid> merged, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var known = await db.Set<PersonMerge>().Where(m => merged.Contains(m.MergedPersonId) || merged.Contains(m.SurvivorId)).ToListAsync(cancellationToken);
+        foreach (var record in known)
+        {
+            record.MoveTo(survivorId, now);
+        }
+
+        foreach (var id in merged.Where(id => !known.Any(record => record.MergedPersonId == id)))
+        {
+            db.Add(Of(db.Tenant.TenantId, id, survivorId, now));
+        }
+    }
+
     /// <summary>The person that <paramref name="personId"/> now is: its survivor when it was merged, else itself.</summary>
     public static async Task<Guid> SurvivorOfAsync(ServiceDb db, Guid personId, CancellationToken cancellationToken) =>
         await db.Set<PersonMerge>().Where(m => m.MergedPersonId == personId).Select(m => (Guid?)m.SurvivorId).FirstOrDefaultAsync(cancellationToken) ?? personId;

@@ -22,16 +22,7 @@ public sealed class CustomerMergeConsumer(SalesDb db, TimeProvider time) : ICons
             Guid[] merged = [.. message.Merged.Select(m => m.PersonId).Where(id => id != survivor).Distinct()];
             await CustomerLocks.LockForMergeAsync(db, merged, cancellationToken);
 
-            var known = await db.PersonMerges.Where(m => merged.Contains(m.MergedPersonId) || merged.Contains(m.SurvivorId)).ToListAsync(cancellationToken);
-            foreach (var record in known)
-            {
-                record.MoveTo(survivor, now);
-            }
-
-            foreach (var id in merged.Where(id => !known.Any(record => record.MergedPersonId == id)))
-            {
-                db.PersonMerges.Add(PersonMerge.Of(db.Tenant.TenantId, id, survivor, now));
-            }
+            await PersonMerge.RecordAsync(db, survivor, merged, now, cancellationToken);
 
             await db.Orders
                 .Where(order => merged.Contains(order.PersonId))

@@ -1,5 +1,6 @@
 using CrmCloud.Contracts;
 using CrmCloud.Contracts.Contacts;
+using CrmCloud.Platform.Contacts;
 using CrmCloud.Platform.Messaging;
 using CrmCloud.Support.Features.Tickets;
 using MassTransit;
@@ -29,7 +30,9 @@ public sealed class TicketRequesterLinkedConsumer(SupportDb db, TimeProvider tim
 
                 List<TicketChange> audit = [];
                 List<IIntegrationEvent> events = [];
-                if (ticket.LinkRequester(linked.PersonId, linked.CompanyId, time.GetUtcNow(), audit, events))
+                // The person may have been merged into another since contacts answered.
+                var person = await PersonMerge.SurvivorOfAsync(db, linked.PersonId, cancellationToken);
+                if (ticket.LinkRequester(person, linked.CompanyId, time.GetUtcNow(), audit, events))
                 {
                     TicketEndpoints.Record(db, audit, events);
                 }

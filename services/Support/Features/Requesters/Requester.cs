@@ -39,3 +39,13 @@ internal sealed class RequesterConfiguration : IEntityTypeConfiguration<Requeste
         requester.Property(r => r.Phone).HasMaxLength(32);
     }
 }
+
+internal sealed class PersonMergeConfiguration : IEntityTypeConfiguration<PersonMerge>
+{
+    public void Configure(EntityTypeBuilder<PersonMerge> merge)
+    {
+        merge.ToTable("person_merges");
+        merge.HasKey(m => new { m.TenantId, m.MergedPersonId });
+        merge.HasIndex(m => new { m.TenantId, m.SurvivorId });
+    }
+}

@@ -225,6 +225,15 @@ public sealed class Ticket : IVersioned, ITenantOwned
         Touch(now);
     }
 
+    /// <summary>The requester was erased in contacts: the ticket stays the company's record of the work, without who asked.</summary>
+    public void EraseRequester(DateTimeOffset now, List<TicketChange> audit)
+    {
+        RequesterEmail = null;
+        RequesterName = null;
+        audit.Add(TicketChange.Record(TenantId, Id, "requester", null, "erased", "contacts", now));
+        Touch(now);
+    }
+
     public static bool IsPaused(TicketStatus status) => status is TicketStatus.Pending or TicketStatus.OnHold;
 
     private static bool IsDone(TicketStatus status) => status is TicketStatus.Solved or TicketStatus.Closed;
@@ -380,6 +389,9 @@ public sealed class TicketMessage : IEntity, ITenantOwned
     public string? EmailMessageId { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>What stands in place of a requester's own words once the requester is erased.</summary>
+    public const string ErasedBody = "(erased at the requester's request)";
 
     public static TicketMessage Write(
         string tenantId, Guid ticketId, MessageVisibility visibility, string body, string? authorId, string? authorEmail, TicketChannel channel, string? emailMessageId, DateTimeOffset now) => new()
