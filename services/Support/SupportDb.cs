@@ -4,6 +4,7 @@ using CrmCloud.ServiceDefaults.Tenancy;
 using CrmCloud.Support.Features.Assets;
 using CrmCloud.Support.Features.Calendars;
 using CrmCloud.Support.Features.CannedResponses;
+using CrmCloud.Support.Features.Dunning;
 using CrmCloud.Support.Features.Knowledge;
 using CrmCloud.Support.Features.Requesters;
 using CrmCloud.Support.Features.Satisfaction;
@@ -43,4 +44,6 @@ public sealed class SupportDb(DbContextOptions<SupportDb> options, TenantContext
     public DbSet<CannedResponse> CannedResponses => Set<CannedResponse>();
 
     public DbSet<Asset> Assets => Set<Asset>();
+
+    public DbSet<DunningInvoice> DunningInvoices => Set<DunningInvoice>();
 }

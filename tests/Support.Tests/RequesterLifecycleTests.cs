@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using CrmCloud.Contracts.Billing;
 using CrmCloud.Contracts.Contacts;
 using CrmCloud.Support.Features.Tickets;
 using CrmCloud.TestInfrastructure;
@@ -23,6 +24,10 @@ public sealed class RequesterLifecycleTests(SupportApi api) : IClassFixture<Supp
         await SupportApi.CreateAsync(client, "/api/v1/tickets", new { subject = "Also old", requesterPersonId = merged });
         await SupportApi.CreateAsync(client, "/api/v1/tickets", new { subject = "New address", requesterPersonId = survivor });
 
+        var overdueId = Guid.NewGuid();
+        await api.DeliverAsync(new InvoiceOverdue(_tenant, Guid.CreateVersion7(), "INV-1", merged, null, Guid.CreateVersion7(), 10m, "EUR", new DateOnly(2026, 11, 1), DateTimeOffset.UtcNow), overdueId);
+        await api.WaitUntilConsumedAsync(overdueId, 1);
+
         var merge = new ContactsMerged(_tenant, survivor, 3, new ContactSnapshot("Ada", "Lovelace", "new@example.com", null, null), [new MergedContact(merged, 2)], DateTimeOffset.UtcNow);
         var messageId = Guid.NewGuid();
         await api.DeliverAsync(merge, messageId);
@@ -34,6 +39,8 @@ public sealed class RequesterLifecycleTests(SupportApi api) : IClassFixture<Supp
         Assert.Empty(await SupportApi.ItemsAsync(client, $"/api/v1/tickets?requesterPersonId={merged}"));
         var ticket = await client.GetFromJsonAsync<JsonElement>($"/api/v1/tickets/{moved}", Token);
         Assert.Equal(2, ticket.GetProperty("version").GetInt64());
+        // The merged person's overdue invoice is the survivor's now, and so is the flag on the survivor's own ticket.
+        Assert.Equal(1, ticket.GetProperty("dunning").GetProperty("overdueInvoices").GetInt32());
         var move = Assert.Single(await SupportApi.ItemsAsync(client, $"/api/v1/tickets/{moved}/changes"), c => c.GetProperty("field").GetString() == "requesterPersonId");
         Assert.Equal(merged.ToString(), move.GetProperty("from").GetString());
         Assert.Equal(survivor.ToString(), move.GetProperty("to").GetString());

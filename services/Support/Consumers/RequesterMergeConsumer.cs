@@ -10,7 +10,7 @@ namespace CrmCloud.Support.Consumers;
 /// <summary>
 /// Moves the tickets of people merged in contacts to the survivor, each with a line in its audit trail, once per message
 /// through the inbox; and remembers each merge, so that a later fact naming a merged id (a linked requester, an overdue
-/// invoice) is the survivor's. The requester copies themselves follow the merge in <see cref="ContactChangedConsumer"/>.
+/// invoice) is the survivor's. Their overdue invoices go with them. The requester copies themselves follow the merge in <see cref="ContactChangedConsumer"/>.
 /// </summary>
 public sealed class RequesterMergeConsumer(SupportDb db, TimeProvider time) : IConsumer<ContactsMerged>
 {
@@ -30,5 +30,6 @@ public sealed class RequesterMergeConsumer(SupportDb db, TimeProvider time) : IC
             }
 
             db.TicketChanges.AddRange(audit);
+            await db.DunningInvoices.Where(i => merged.Contains(i.PersonId)).ExecuteUpdateAsync(i => i.SetProperty(x => x.PersonId, survivor), cancellationToken);
         });
 }

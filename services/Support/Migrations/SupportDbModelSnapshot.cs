@@ -343,6 +343,65 @@ namespace CrmCloud.Support.Migrations
                     b.ToTable("canned_responses", (string)null);
                 });
 
+            modelBuilder.Entity("CrmCloud.Support.Features.Dunning.DunningInvoice", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("invoice_id");
+
+                    b.Property<decimal?>("AmountDue")
+                        .HasColumnType("numeric")
+                        .HasColumnName("amount_due");
+
+                    b.Property<Guid?>("CompanyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("company_id");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateOnly?>("DueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("due_date");
+
+                    b.Property<string>("InvoiceNumber")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("invoice_number");
+
+                    b.Property<DateTimeOffset?>("OverdueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("overdue_at");
+
+                    b.Property<DateOnly?>("PaidOn")
+                        .HasColumnType("date")
+                        .HasColumnName("paid_on");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.HasKey("TenantId", "InvoiceId")
+                        .HasName("pk_dunning_invoices");
+
+                    b.HasIndex("TenantId", "CompanyId")
+                        .HasDatabaseName("ix_dunning_invoices_tenant_id_company_id");
+
+                    b.HasIndex("TenantId", "PersonId")
+                        .HasDatabaseName("ix_dunning_invoices_tenant_id_person_id");
+
+                    b.ToTable("dunning_invoices", (string)null);
+                });
+
             modelBuilder.Entity("CrmCloud.Support.Features.Knowledge.KbArticle", b =>
                 {
                     b.Property<Guid>("Id")

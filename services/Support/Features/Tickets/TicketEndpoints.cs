@@ -3,6 +3,7 @@ using System.Text.Json;
 using CrmCloud.Contracts;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
+using CrmCloud.Support.Features.Dunning;
 using CrmCloud.ServiceDefaults.Security;
 using CrmCloud.Support.Features.Satisfaction;
 using CrmCloud.Support.Features.Sla;
@@ -42,14 +43,16 @@ public static class TicketEndpoints
             .RequireScope(Scopes.Read("support"))
             .WithName("GetTicket")
             .WithSummary("Get a ticket")
-            .WithDescription("The ticket with its status, SLA due times (absent while the clock is paused or without a policy) and ETag.")
+            .WithDescription(
+                "The ticket with its status, SLA due times (absent while the clock is paused or without a policy) and ETag; dunning (overdueInvoices, "
+                + "amountDue per currency, oldestDueDate) when billing reports the requester or the company overdue on invoices, gone once they are paid.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         tickets.MapGet("/", List)
             .RequireScope(Scopes.Read("support"))
             .WithName("ListTickets")
             .WithSummary("List tickets")
-            .WithDescription("Tickets in creation order, a page at a time. Filters: ?status=, ?priority=, ?channel=, ?assigneeId=, ?group=, ?requesterPersonId=, ?companyId=, ?tag=, ?q= (subject contains).")
+            .WithDescription("Tickets in creation order, a page at a time. Filters: ?status=, ?priority=, ?channel=, ?assigneeId=, ?group=, ?requesterPersonId=, ?companyId=, ?tag=, ?q= (subject contains). Each ticket shows dunning as GetTicket does.")
             .ProducesValidationProblem();
 
         tickets.MapPatch("/{id:guid}", Update)
@@ -139,7 +142,7 @@ public static class TicketEndpoints
         }
 
         ETags.Write(response, ticket.Version);
-        return TypedResults.Ok(TicketResponse.From(ticket));
+        return TypedResults.Ok(await CustomerDunning.ShowAsync(db, TicketResponse.From(ticket), cancellationToken));
     }
 
     private static async Task<Results<Ok<Page<TicketResponse>>, ValidationProblem>> List(
@@ -207,7 +210,8 @@ public static class TicketEndpoints
             tickets = tickets.Where(t => EF.Functions.ILike(t.Subject, pattern));
         }
 
-        return TypedResults.Ok(await page.ReadAsync(tickets, TicketResponse.From, cancellationToken));
+        var found = await page.ReadAsync(tickets, TicketResponse.From, cancellationToken);
+        return TypedResults.Ok(found with { Items = await CustomerDunning.ShowAsync(db, found.Items, cancellationToken) });
     }
 
     private static async Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Update(

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
+using CrmCloud.Support.Features.Dunning;
 
 namespace CrmCloud.Support.Features.Tickets;
 
@@ -55,6 +56,9 @@ public sealed record TicketResponse(
     DateTimeOffset UpdatedAt,
     long Version)
 {
+    /// <summary>The requester's or company's overdue invoices in billing; absent when they owe nothing overdue.</summary>
+    public TicketDunning? Dunning { get; init; }
+
     public static TicketResponse From(Ticket t) => new(
         t.Id, t.Number, t.Subject, t.RequesterPersonId, t.RequesterEmail, t.RequesterName, t.CompanyId, t.Channel, t.Kind, t.Priority, t.Status,
         t.AssigneeId, t.Group, t.Tags, t.ServiceTier, t.SlaPolicyId, t.SlaPolicyId is not null && !t.Clock.IsRunning && Ticket.IsPaused(t.Status),
