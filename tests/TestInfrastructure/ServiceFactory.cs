@@ -28,6 +28,9 @@ public class ServiceFactory<TProgram>(TestServers servers, string databaseName) 
 
     public TestServers Servers => servers;
 
+    /// <summary>The configuration this service runs with, for starting another instance of it on the same servers.</summary>
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
     public virtual async ValueTask InitializeAsync()
     {
         DatabaseConnectionString = await servers.CreateDatabaseAsync($"{databaseName}_{_runId}");
