@@ -9,6 +9,7 @@ using CrmCloud.Bench;
 //   import --gateway <url> --token <jwt> --file people.csv [--dedupe skip]
 //   search --url <contacts or gateway url> --token <jwt> --queries 1000 [--warmup 50] [--seed 7]
 //   orders --gateway <url> --token <jwt> --orders 2000 [--concurrency 8] [--products 20] [--warmup 50]
+//   sla-timers --gateway <url> --token <jwt> --connection <supportdb connection string> --tickets 1000 [--concurrency 8]
 var options = Options.Parse(args.Skip(1));
 try
 {
@@ -17,6 +18,7 @@ try
         "import" => await ImportAsync(options),
         "search" => await SearchAsync(options),
         "orders" => await OrdersAsync(options),
+        "sla-timers" => await SlaTimers.RunAsync(options.Required("gateway"), options.Required("token"), options.Required("connection"), options.Number("tickets", 1000), options.Number("concurrency", 8)),
         _ => Usage(),
     };
 }
@@ -277,6 +279,7 @@ static int Usage()
           import --gateway <url> --token <jwt> --file <people.csv> [--dedupe skip|update|create]
           search --url <contacts or gateway url> --token <jwt> --queries <n> [--warmup <n>] [--seed <n>]
           orders --gateway <url> --token <jwt> --orders <n> [--concurrency <n>] [--products <n>] [--warmup <n>]
+          sla-timers --gateway <url> --token <jwt> --connection <supportdb connection string> --tickets <n> [--concurrency <n>]
         """);
     return 2;
 }

@@ -48,18 +48,19 @@ public sealed class SlaTimerOptions
 }
 
 /// <summary>One round of the SLA timers: every warning and breach due by now, across tenants, announced once.</summary>
-public sealed class SlaAlarms(SupportDb db, IOptions<SlaTimerOptions> options)
+public sealed class SlaAlarms(SupportDb db, IOptions<SlaTimerOptions> options, TimeProvider time)
 {
     private sealed record Fired(string TenantId, Guid TicketId, string Kind, string Target, DateTimeOffset DueAt, string Number, Guid? PersonId, string Priority);
 
+    /// <summary>Announces batch after batch until nothing is due; each batch reads the clock anew, so its alarms carry when they fired.</summary>
     /// <returns>How many alarms this round announced.</returns>
-    public async Task<int> FireDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<int> FireDueAsync(CancellationToken cancellationToken)
     {
         var total = 0;
         int fired;
         do
         {
-            fired = await FireBatchAsync(now, cancellationToken);
+            fired = await FireBatchAsync(time.GetUtcNow(), cancellationToken);
             total += fired;
         }
         while (fired == options.Value.BatchSize);
@@ -69,7 +70,8 @@ public sealed class SlaAlarms(SupportDb db, IOptions<SlaTimerOptions> options)
 
     private async Task<int> FireBatchAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var lead = options.Value.WarningBefore;
+        // Due times compared with plain values, so the partial indexes on them find the candidates without a scan.
+        var warnBy = now + options.Value.WarningBefore;
         var batch = options.Value.BatchSize;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Across tenants on purpose: each row carries its tenant, and so does each event. A concurrent round blocks on
@@ -80,14 +82,15 @@ public sealed class SlaAlarms(SupportDb db, IOptions<SlaTimerOptions> options)
                 SELECT t.tenant_id, t.id AS ticket_id, a.kind, a.target, a.due_at, t.number, t.requester_person_id AS person_id, t.priority
                 FROM tickets t
                 CROSS JOIN LATERAL (VALUES
-                    ('warning', 'first-response', t.first_response_due_at, t.first_responded_at IS NULL AND t.first_response_due_at - {lead} <= {now} AND {now} < t.first_response_due_at),
+                    ('warning', 'first-response', t.first_response_due_at, t.first_responded_at IS NULL AND t.first_response_due_at <= {warnBy} AND {now} < t.first_response_due_at),
                     ('breach', 'first-response', t.first_response_due_at, t.first_responded_at IS NULL AND t.first_response_due_at <= {now}),
-                    ('warning', 'resolution', t.resolution_due_at, t.solved_at IS NULL AND t.resolution_due_at - {lead} <= {now} AND {now} < t.resolution_due_at),
+                    ('warning', 'resolution', t.resolution_due_at, t.solved_at IS NULL AND t.resolution_due_at <= {warnBy} AND {now} < t.resolution_due_at),
                     ('breach', 'resolution', t.resolution_due_at, t.solved_at IS NULL AND t.resolution_due_at <= {now})
                 ) AS a(kind, target, due_at, fires)
                 WHERE a.fires
                   AND t.status IN ('new', 'open')
-                  AND ((t.first_responded_at IS NULL AND t.first_response_due_at - {lead} <= {now}) OR (t.solved_at IS NULL AND t.resolution_due_at - {lead} <= {now}))
+                  AND ((t.first_responded_at IS NULL AND t.first_response_due_at IS NOT NULL AND t.first_response_due_at <= {warnBy})
+                    OR (t.solved_at IS NULL AND t.resolution_due_at IS NOT NULL AND t.resolution_due_at <= {warnBy}))
                   AND NOT EXISTS (SELECT 1 FROM sla_alarms s WHERE s.ticket_id = t.id AND s.kind = a.kind AND s.target = a.target)
                 ORDER BY a.due_at
                 LIMIT {batch}
@@ -127,7 +130,7 @@ public sealed partial class SlaTimerWorker(IServiceScopeFactory scopes, TimeProv
             async cancellationToken =>
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var fired = await scope.ServiceProvider.GetRequiredService<SlaAlarms>().FireDueAsync(time.GetUtcNow(), cancellationToken);
+                var fired = await scope.ServiceProvider.GetRequiredService<SlaAlarms>().FireDueAsync(cancellationToken);
                 if (fired > 0)
                 {
                     LogFired(logger, fired);
