@@ -693,6 +693,34 @@ namespace CrmCloud.Billing.Migrations
                     b.ToTable("tax_rates", (string)null);
                 });
 
+            modelBuilder.Entity("CrmCloud.Platform.Contacts.PersonMerge", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("MergedPersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merged_person_id");
+
+                    b.Property<DateTimeOffset>("MergedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("merged_at");
+
+                    b.Property<Guid>("SurvivorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("survivor_id");
+
+                    b.HasKey("TenantId", "MergedPersonId")
+                        .HasName("pk_person_merges");
+
+                    b.HasIndex("TenantId", "SurvivorId")
+                        .HasDatabaseName("ix_person_merges_tenant_id_survivor_id");
+
+                    b.ToTable("person_merges", (string)null);
+                });
+
             modelBuilder.Entity("CrmCloud.Platform.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")

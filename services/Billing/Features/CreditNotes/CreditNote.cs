@@ -1,3 +1,4 @@
+using CrmCloud.Billing.Features.BillingAccounts;
 using CrmCloud.Billing.Features.Invoices;
 using CrmCloud.Platform.Data;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,7 @@ namespace CrmCloud.Billing.Features.CreditNotes;
 /// A correction of an issued invoice: lines that take an amount off what it asks for, numbered in their own series
 /// (<c>CN</c>) when issued. Issued at once and immutable, as invoices are.
 /// </summary>
-public sealed class CreditNote : IVersioned, ITenantOwned
+public sealed class CreditNote : IBilledToAccount
 {
     public const string Series = "CN";
     public const string Document = "credit-note";

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CrmCloud.Billing.Features.BillingAccounts;
 using CrmCloud.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -20,7 +21,7 @@ public sealed record Plan(string Name, decimal Price, string Currency, BillingIn
 /// <see cref="NextPeriod"/> is the first period not yet invoiced; the scheduler invoices it once its start has come.
 /// Cancelling sets <see cref="EndsOn"/>: at the end of the current period, or at once.
 /// </summary>
-public sealed class Subscription : IVersioned, ITenantOwned
+public sealed class Subscription : IBilledToAccount
 {
     private Subscription()
     {
