@@ -23,6 +23,8 @@ public sealed class BillingDb(DbContextOptions<BillingDb> options, TenantContext
 
     public DbSet<Invoice> Invoices => Set<Invoice>();
 
+    public DbSet<CancelledOrder> CancelledOrders => Set<CancelledOrder>();
+
     public DbSet<DocumentCounter> DocumentCounters => Set<DocumentCounter>();
 
     public DbSet<Payment> Payments => Set<Payment>();

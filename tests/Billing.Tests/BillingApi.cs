@@ -56,7 +56,10 @@ public sealed class BillingApi(ServersFixture servers) : ServiceFactory<BillingD
         return (person, Assert.Single(await AccountsAsync(tenant, person)).GetProperty("id").GetGuid());
     }
 
-    /// <summary>Delivers <paramref name="message"/> <paramref name="times"/> times under one message id, as a broker redelivering it would, and waits for all.</summary>
+    /// <summary>
+    /// Delivers <paramref name="message"/> <paramref name="times"/> times under one message id, as a broker redelivering it
+    /// would, and waits until every billing consumer of it has had every delivery.
+    /// </summary>
     public async Task DeliverAndWaitAsync<T>(T message, int times = 1)
         where T : class
     {
@@ -66,7 +69,8 @@ public sealed class BillingApi(ServersFixture servers) : ServiceFactory<BillingD
             await DeliverAsync(message, messageId);
         }
 
-        await WaitUntilConsumedAsync(messageId, times);
+        var consumers = typeof(BillingDb).Assembly.GetTypes().Count(t => !t.IsAbstract && typeof(IConsumer<T>).IsAssignableFrom(t));
+        await WaitUntilConsumedAsync(messageId, times * consumers);
     }
 
     /// <summary>GETs <paramref name="path"/> as JSON.</summary>

@@ -12,14 +12,17 @@ namespace CrmCloud.Billing.Consumers;
 /// <summary>
 /// Bills each placed order with one issued invoice, whatever the redeliveries: the inbox drops a message seen before,
 /// and the unique index on the order id drops the same order published twice under another message id. The lines are
-/// the order's as sales priced them, re-rounded to the currency's minor unit line by line.
+/// the order's as sales priced them, re-rounded to the currency's minor unit line by line. An order cancelled before its
+/// placement was delivered bills nothing.
 /// </summary>
 public sealed class OrderPlacedConsumer(BillingDb db, TimeProvider time) : IConsumer<OrderPlaced>
 {
     public Task Consume(ConsumeContext<OrderPlaced> context) =>
         db.HandleOnceAsync(context, nameof(OrderPlacedConsumer), async (order, cancellationToken) =>
         {
-            if (await db.Invoices.AnyAsync(i => i.OrderId == order.OrderId, cancellationToken))
+            await OrderCancellation.LockOrderAsync(db, order.OrderId, cancellationToken);
+            if (await db.Invoices.AnyAsync(i => i.OrderId == order.OrderId, cancellationToken)
+                || await OrderCancellation.IsCancelledAsync(db, order.OrderId, cancellationToken))
             {
                 return;
             }

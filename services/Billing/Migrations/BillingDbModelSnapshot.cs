@@ -114,6 +114,11 @@ namespace CrmCloud.Billing.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("Allocations")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("allocations");
+
                     b.Property<Guid>("BillingAccountId")
                         .HasColumnType("uuid")
                         .HasColumnName("billing_account_id");
@@ -184,6 +189,11 @@ namespace CrmCloud.Billing.Migrations
                         .HasColumnType("numeric(20,4)")
                         .HasColumnName("total");
 
+                    b.Property<decimal>("Unapplied")
+                        .HasPrecision(20, 4)
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("unapplied");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -195,6 +205,10 @@ namespace CrmCloud.Billing.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_credit_notes");
+
+                    b.HasIndex("TenantId", "BillingAccountId")
+                        .HasDatabaseName("ix_credit_notes_tenant_id_billing_account_id")
+                        .HasFilter("unapplied > 0");
 
                     b.HasIndex("TenantId", "Id")
                         .HasDatabaseName("ix_credit_notes_tenant_id_id");
@@ -234,6 +248,27 @@ namespace CrmCloud.Billing.Migrations
                         .HasName("pk_dunning_policies");
 
                     b.ToTable("dunning_policies", (string)null);
+                });
+
+            modelBuilder.Entity("CrmCloud.Billing.Features.Invoices.CancelledOrder", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<DateTimeOffset>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.HasKey("TenantId", "OrderId")
+                        .HasName("pk_cancelled_orders");
+
+                    b.ToTable("cancelled_orders", (string)null);
                 });
 
             modelBuilder.Entity("CrmCloud.Billing.Features.Invoices.Invoice", b =>

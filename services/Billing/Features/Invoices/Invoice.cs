@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CrmCloud.Billing.Features.BillingAccounts;
+using CrmCloud.Contracts.Billing;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 
@@ -193,6 +194,10 @@ public sealed class Invoice : IBilledToAccount
         CreditedAmount += amount;
         return Settle(now);
     }
+
+    /// <summary>The event that tells the invoice was settled in full on <paramref name="paidOn"/>.</summary>
+    public InvoicePaid Paid(DateOnly paidOn, DateTimeOffset now) =>
+        new(TenantId, Id, Number!, PersonId, CompanyId, BillingAccountId, Total, Currency, paidOn, now);
 
     /// <returns>False when the invoice was overdue already or is not open.</returns>
     public bool MarkOverdue(DateTimeOffset now)

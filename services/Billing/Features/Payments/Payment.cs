@@ -1,4 +1,5 @@
 using CrmCloud.Billing.Features.BillingAccounts;
+using CrmCloud.Billing.Features.Invoices;
 using CrmCloud.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -73,6 +74,20 @@ public sealed class Payment : IBilledToAccount
             UpdatedAt = now,
             Version = 1,
         };
+
+    /// <summary>Applies part of the payment's unallocated credit to an invoice issued after it.</summary>
+    public void Allocate(Invoice invoice, decimal amount, DateTimeOffset now)
+    {
+        if (amount > Unallocated)
+        {
+            throw new InvalidOperationException("Only unallocated credit can be allocated.");
+        }
+
+        Allocations = [.. Allocations, new PaymentAllocation(invoice.Id, invoice.Number!, amount)];
+        Unallocated -= amount;
+        UpdatedAt = now;
+        Version++;
+    }
 
     public PaymentRefund Refund(decimal amount, string reason, DateTimeOffset now)
     {
