@@ -72,6 +72,8 @@ public static class InvoiceEndpoints
             .WithDescription(
                 "Gives the draft the next number of its series (gapless and strictly increasing per tenant, also under concurrent issuing), "
                 + "today's date as issue date, the due date from the account's payment terms, and freezes the addressee; publishes InvoiceIssued. "
+                + "The account's credit in the invoice's currency (overpayments, credit notes' unapplied credit) is applied at once, oldest first, "
+                + "recorded as allocations on the payments and credit notes it came from, so the invoice may come back partially-paid or paid. "
                 + "An invoice that is not a draft is a 409.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
