@@ -57,8 +57,11 @@ public static class CreditNoteEndpoints
         notes.MapGet("/{id:guid}", Get)
             .RequireScope(Scopes.Read("billing"))
             .WithName("GetCreditNote")
-            .WithSummary("Get a credit note")
-            .WithDescription("The credit note with its lines and totals.")
+            .WithSummary("Get a credit note, as JSON or as a printable HTML document")
+            .WithDescription(
+                "The credit note with its lines, totals, allocations and unapplied credit; with Accept: text/html (preferred over JSON) a printable "
+                + "HTML page of it, addressed as the credited invoice was.")
+            .Produces<CreditNoteResponse>(StatusCodes.Status200OK, "application/json", "text/html")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         notes.MapGet("/", List)
@@ -147,10 +150,24 @@ public static class CreditNoteEndpoints
         return TypedResults.Created($"/api/v1/credit-notes/{note.Id}", CreditNoteResponse.From(note));
     }
 
-    private static async Task<Results<Ok<CreditNoteResponse>, ProblemHttpResult>> Get(Guid id, BillingDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CreditNoteResponse>, ContentHttpResult, ProblemHttpResult>> Get(
+        Guid id, BillingDb db, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
         var note = await db.CreditNotes.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
-        return note is null ? ApiProblems.NotFound(Resource, id) : TypedResults.Ok(CreditNoteResponse.From(note));
+        if (note is null)
+        {
+            return ApiProblems.NotFound(Resource, id);
+        }
+
+        response.Headers.Vary = "Accept";
+        ETags.Write(response, note.Version);
+        if (!PrintedDocument.PrefersHtml(request))
+        {
+            return TypedResults.Ok(CreditNoteResponse.From(note));
+        }
+
+        var billTo = await db.Invoices.AsNoTracking().Where(i => i.Id == note.InvoiceId).Select(i => i.BillTo).FirstOrDefaultAsync(cancellationToken);
+        return TypedResults.Content(PrintedDocument.Of(note, billTo).Render(), "text/html; charset=utf-8");
     }
 
     private static async Task<Results<Ok<Page<CreditNoteResponse>>, ValidationProblem>> List(

@@ -157,8 +157,8 @@ public static class InvoiceEndpoints
 
         response.Headers.Vary = "Accept";
         ETags.Write(response, invoice.Version);
-        return PrefersHtml(request)
-            ? TypedResults.Content(InvoiceDocument.Render(invoice), "text/html; charset=utf-8")
+        return PrintedDocument.PrefersHtml(request)
+            ? TypedResults.Content(PrintedDocument.Of(invoice).Render(), "text/html; charset=utf-8")
             : TypedResults.Ok(InvoiceResponse.From(invoice));
     }
 
@@ -323,17 +323,4 @@ public static class InvoiceEndpoints
 
     private static ProblemHttpResult Immutable(Invoice invoice) =>
         ApiProblems.Conflict("An issued invoice is immutable.", $"Invoice {invoice.Number} is {WireNames<InvoiceStatus>.Of(invoice.Status)}; correct it with a credit note.");
-
-    /// <summary>Whether the caller's Accept prefers HTML to JSON (a tie goes to JSON).</summary>
-    private static bool PrefersHtml(HttpRequest request)
-    {
-        var accept = request.GetTypedHeaders().Accept;
-        double Quality(string mediaType) => accept
-            .Where(a => a.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase))
-            .Select(a => a.Quality ?? 1)
-            .DefaultIfEmpty(0)
-            .Max();
-        var html = Quality("text/html");
-        return html > 0 && html > Quality("application/json");
-    }
 }
