@@ -561,6 +561,19 @@ namespace CrmCloud.Billing.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("Adjustments")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("adjustments");
+
+                    b.Property<DateOnly>("AnchorOn")
+                        .HasColumnType("date")
+                        .HasColumnName("anchor_on");
+
+                    b.Property<int>("AnchorPeriod")
+                        .HasColumnType("integer")
+                        .HasColumnName("anchor_period");
+
                     b.Property<Guid>("BillingAccountId")
                         .HasColumnType("uuid")
                         .HasColumnName("billing_account_id");
@@ -588,6 +601,10 @@ namespace CrmCloud.Billing.Migrations
                     b.Property<DateOnly>("NextPeriodStart")
                         .HasColumnType("date")
                         .HasColumnName("next_period_start");
+
+                    b.Property<string>("PendingPlan")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("pending_plan");
 
                     b.Property<Guid>("PersonId")
                         .HasColumnType("uuid")

@@ -104,7 +104,7 @@ public static class CreditNoteEndpoints
 
         if (!invoice.IsOpen && invoice.Status != InvoiceStatus.Paid)
         {
-            return Unprocessable("Only an issued invoice can be credited.", $"Invoice {invoice.Id} is {Platform.Data.WireNames<InvoiceStatus>.Of(invoice.Status)}.");
+            return ApiProblems.Unprocessable("Only an issued invoice can be credited.", $"Invoice {invoice.Id} is {Platform.Data.WireNames<InvoiceStatus>.Of(invoice.Status)}.");
         }
 
         var earlier = await CreditNoteIssuing.EarlierAsync(db, invoice, cancellationToken);
@@ -113,7 +113,7 @@ public static class CreditNoteEndpoints
         {
             if (earlier.Count > 0)
             {
-                return Unprocessable("The invoice was credited in part.", "Name the lines to credit.");
+                return ApiProblems.Unprocessable("The invoice was credited in part.", "Name the lines to credit.");
             }
 
             lines = [.. invoice.Lines];
@@ -131,7 +131,7 @@ public static class CreditNoteEndpoints
         var creditable = invoice.Total - earlier.Sum(n => n.Total);
         if (total > creditable)
         {
-            return Unprocessable(
+            return ApiProblems.Unprocessable(
                 "More than is left to credit on the invoice.",
                 $"The credit note's total {Money.Of(total, invoice.Currency).Amount} exceeds the {Money.Of(creditable, invoice.Currency).Amount} of invoice {invoice.Number} not credited yet.");
         }
@@ -191,7 +191,4 @@ public static class CreditNoteEndpoints
 
         return TypedResults.Ok(await page.ReadAsync(notes, CreditNoteResponse.From, cancellationToken));
     }
-
-    private static ProblemHttpResult Unprocessable(string title, string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: title, detail: detail);
 }
