@@ -6,6 +6,7 @@ using CrmCloud.Billing.Features.Numbering;
 using CrmCloud.Billing.Features.Payments;
 using CrmCloud.Billing.Features.Subscriptions;
 using CrmCloud.Billing.Features.TaxRates;
+using CrmCloud.Platform.Contacts;
 using CrmCloud.Platform.Data;
 using CrmCloud.ServiceDefaults.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -16,9 +17,13 @@ public sealed class BillingDb(DbContextOptions<BillingDb> options, TenantContext
 {
     public DbSet<BillingAccount> BillingAccounts => Set<BillingAccount>();
 
+    public DbSet<PersonMerge> PersonMerges => Set<PersonMerge>();
+
     public DbSet<TaxRate> TaxRates => Set<TaxRate>();
 
     public DbSet<Invoice> Invoices => Set<Invoice>();
+
+    public DbSet<CancelledOrder> CancelledOrders => Set<CancelledOrder>();
 
     public DbSet<DocumentCounter> DocumentCounters => Set<DocumentCounter>();
 

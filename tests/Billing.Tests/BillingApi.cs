@@ -44,14 +44,38 @@ public sealed class BillingApi(ServersFixture servers) : ServiceFactory<BillingD
     public HttpClient ApiClient(string tenant) => ClientFor(tenant);
 
     /// <summary>A billing account for a new person of <paramref name="tenant"/>, made as contacts makes it: by event.</summary>
-    public async Task<Guid> NewAccountAsync(string tenant, string lastName = "Lovelace")
+    public async Task<Guid> NewAccountAsync(string tenant, string lastName = "Lovelace") => (await NewCustomerAsync(tenant, Contact(lastName, "ada@example.com"))).Account;
+
+    /// <summary>A new person of <paramref name="tenant"/> as <paramref name="contact"/> describes them, and the billing account their event makes.</summary>
+    public async Task<(Guid Person, Guid Account)> NewCustomerAsync(string tenant, ContactSnapshot contact)
     {
         var person = Guid.CreateVersion7();
         var messageId = Guid.NewGuid();
-        await DeliverAsync(new ContactCreated(tenant, person, 1, Contact(lastName, "ada@example.com"), DateTimeOffset.UtcNow), messageId);
+        await DeliverAsync(new ContactCreated(tenant, person, 1, contact, DateTimeOffset.UtcNow), messageId);
         await WaitUntilConsumedAsync(messageId, 1);
-        return Assert.Single(await AccountsAsync(tenant, person)).GetProperty("id").GetGuid();
+        return (person, Assert.Single(await AccountsAsync(tenant, person)).GetProperty("id").GetGuid());
     }
+
+    /// <summary>
+    /// Delivers <paramref name="message"/> <paramref name="times"/> times under one message id, as a broker redelivering it
+    /// would, and waits until every billing consumer of it has had every delivery.
+    /// </summary>
+    public async Task DeliverAndWaitAsync<T>(T message, int times = 1)
+        where T : class
+    {
+        var messageId = Guid.NewGuid();
+        for (var i = 0; i < times; i++)
+        {
+            await DeliverAsync(message, messageId);
+        }
+
+        var consumers = typeof(BillingDb).Assembly.GetTypes().Count(t => !t.IsAbstract && typeof(IConsumer<T>).IsAssignableFrom(t));
+        await WaitUntilConsumedAsync(messageId, times * consumers);
+    }
+
+    /// <summary>GETs <paramref name="path"/> as JSON.</summary>
+    public static Task<JsonElement> GetAsync(HttpClient client, string path) =>
+        client.GetFromJsonAsync<JsonElement>(path, TestContext.Current.CancellationToken);
 
     /// <summary>Posts <paramref name="body"/> and returns the JSON answer, failing with the body when the status is not <paramref name="expected"/>.</summary>
     public static async Task<JsonElement> SendAsync(HttpClient client, HttpMethod method, string path, object? body, System.Net.HttpStatusCode expected)

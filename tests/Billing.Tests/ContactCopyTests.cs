@@ -110,7 +110,7 @@ public sealed class ContactCopyTests(BillingApi api) : IClassFixture<BillingApi>
             1,
             await Database.CountAsync(
                 api.DatabaseConnectionString, "SELECT count(*) FROM billing_accounts WHERE person_id = $1 AND contact_version = 2 AND version = 2", _person));
-        Assert.Equal(1, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM inbox_messages WHERE message_id = $1", erased));
+        Assert.Equal(1, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM inbox_messages WHERE message_id = $1 AND consumer = 'ContactChangedConsumer'", erased));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class ContactCopyTests(BillingApi api) : IClassFixture<BillingApi>
         Assert.Equal(2, account.GetProperty("version").GetInt64());
         Assert.Empty(await api.AccountsAsync(_tenant, merged));
         Assert.Equal(1, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM billing_accounts WHERE person_id = $1 AND is_deleted AND billing_name = '' AND version = 2", merged));
-        Assert.Equal(1, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM inbox_messages WHERE message_id = $1", ids[2]));
+        Assert.Equal(1, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM inbox_messages WHERE message_id = $1 AND consumer = 'ContactChangedConsumer'", ids[2]));
     }
 
     [Fact]

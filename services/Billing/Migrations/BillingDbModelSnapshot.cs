@@ -114,6 +114,11 @@ namespace CrmCloud.Billing.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("Allocations")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("allocations");
+
                     b.Property<Guid>("BillingAccountId")
                         .HasColumnType("uuid")
                         .HasColumnName("billing_account_id");
@@ -184,6 +189,11 @@ namespace CrmCloud.Billing.Migrations
                         .HasColumnType("numeric(20,4)")
                         .HasColumnName("total");
 
+                    b.Property<decimal>("Unapplied")
+                        .HasPrecision(20, 4)
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("unapplied");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -195,6 +205,10 @@ namespace CrmCloud.Billing.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_credit_notes");
+
+                    b.HasIndex("TenantId", "BillingAccountId")
+                        .HasDatabaseName("ix_credit_notes_tenant_id_billing_account_id")
+                        .HasFilter("unapplied > 0");
 
                     b.HasIndex("TenantId", "Id")
                         .HasDatabaseName("ix_credit_notes_tenant_id_id");
@@ -234,6 +248,27 @@ namespace CrmCloud.Billing.Migrations
                         .HasName("pk_dunning_policies");
 
                     b.ToTable("dunning_policies", (string)null);
+                });
+
+            modelBuilder.Entity("CrmCloud.Billing.Features.Invoices.CancelledOrder", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<DateTimeOffset>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.HasKey("TenantId", "OrderId")
+                        .HasName("pk_cancelled_orders");
+
+                    b.ToTable("cancelled_orders", (string)null);
                 });
 
             modelBuilder.Entity("CrmCloud.Billing.Features.Invoices.Invoice", b =>
@@ -526,6 +561,19 @@ namespace CrmCloud.Billing.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("Adjustments")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("adjustments");
+
+                    b.Property<DateOnly>("AnchorOn")
+                        .HasColumnType("date")
+                        .HasColumnName("anchor_on");
+
+                    b.Property<int>("AnchorPeriod")
+                        .HasColumnType("integer")
+                        .HasColumnName("anchor_period");
+
                     b.Property<Guid>("BillingAccountId")
                         .HasColumnType("uuid")
                         .HasColumnName("billing_account_id");
@@ -553,6 +601,10 @@ namespace CrmCloud.Billing.Migrations
                     b.Property<DateOnly>("NextPeriodStart")
                         .HasColumnType("date")
                         .HasColumnName("next_period_start");
+
+                    b.Property<string>("PendingPlan")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("pending_plan");
 
                     b.Property<Guid>("PersonId")
                         .HasColumnType("uuid")
@@ -691,6 +743,34 @@ namespace CrmCloud.Billing.Migrations
                         .HasDatabaseName("ix_tax_rates_tenant_id_id");
 
                     b.ToTable("tax_rates", (string)null);
+                });
+
+            modelBuilder.Entity("CrmCloud.Platform.Contacts.PersonMerge", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("MergedPersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merged_person_id");
+
+                    b.Property<DateTimeOffset>("MergedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("merged_at");
+
+                    b.Property<Guid>("SurvivorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("survivor_id");
+
+                    b.HasKey("TenantId", "MergedPersonId")
+                        .HasName("pk_person_merges");
+
+                    b.HasIndex("TenantId", "SurvivorId")
+                        .HasDatabaseName("ix_person_merges_tenant_id_survivor_id");
+
+                    b.ToTable("person_merges", (string)null);
                 });
 
             modelBuilder.Entity("CrmCloud.Platform.Messaging.InboxMessage", b =>

@@ -19,6 +19,10 @@ public static class ApiProblems
     public static ProblemHttpResult Conflict(string title, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
 
+    /// <summary>A well-formed request that a business rule refuses.</summary>
+    public static ProblemHttpResult Unprocessable(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: title, detail: detail);
+
     public static ValidationProblem Invalid(FieldErrors errors) =>
         TypedResults.ValidationProblem(errors.ToDictionary(), title: "The request has invalid fields.", detail: "See errors for each field.");
 

@@ -38,6 +38,11 @@ public sealed class BillingAccount : ContactCopy, IVersioned
         BillingAddress = contact.Address is { } address
             ? new PostalAddress(address.Street, address.City, address.Region, address.PostalCode, address.Country)
             : null;
+        if (IsDeleted)
+        {
+            // A person's tax id is personal data too (a sole trader's is often their national number); issued invoices keep it as printed.
+            Terms = Terms with { TaxId = null };
+        }
     }
 }
 

@@ -108,7 +108,7 @@ public static class BillingAccountEndpoints
     }
 }
 
-/// <summary>What accounts owe, per currency: the unpaid part of issued invoices less the unallocated part of payments.</summary>
+/// <summary>What accounts owe, per currency: the unpaid part of issued invoices less their credit (payments' unallocated part and credit notes' unapplied part).</summary>
 public sealed class Balances
 {
     private readonly Dictionary<(Guid Account, string Currency), decimal> _amounts;
@@ -130,13 +130,18 @@ public sealed class Balances
             .GroupBy(p => new { p.BillingAccountId, p.Currency })
             .Select(g => new { g.Key.BillingAccountId, g.Key.Currency, Amount = g.Sum(p => p.Unallocated) })
             .ToListAsync(cancellationToken);
+        var noteCredit = await db.CreditNotes.AsNoTracking()
+            .Where(n => accountIds.Contains(n.BillingAccountId) && n.Unapplied > 0)
+            .GroupBy(n => new { n.BillingAccountId, n.Currency })
+            .Select(g => new { g.Key.BillingAccountId, g.Key.Currency, Amount = g.Sum(n => n.Unapplied) })
+            .ToListAsync(cancellationToken);
         var amounts = new Dictionary<(Guid, string), decimal>();
         foreach (var row in owed)
         {
             amounts[(row.BillingAccountId, row.Currency)] = row.Amount;
         }
 
-        foreach (var row in credit)
+        foreach (var row in credit.Concat(noteCredit))
         {
             amounts[(row.BillingAccountId, row.Currency)] = amounts.GetValueOrDefault((row.BillingAccountId, row.Currency)) - row.Amount;
         }

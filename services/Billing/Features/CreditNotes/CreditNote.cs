@@ -1,3 +1,4 @@
+using CrmCloud.Billing.Features.BillingAccounts;
 using CrmCloud.Billing.Features.Invoices;
 using CrmCloud.Platform.Data;
 using Microsoft.EntityFrameworkCore;
@@ -7,9 +8,11 @@ namespace CrmCloud.Billing.Features.CreditNotes;
 
 /// <summary>
 /// A correction of an issued invoice: lines that take an amount off what it asks for, numbered in their own series
-/// (<c>CN</c>) when issued. Issued at once and immutable, as invoices are.
+/// (<c>CN</c>) when issued. Issued at once and immutable, as invoices are. What it credits beyond what its invoice still
+/// owes (the invoice was paid) is account credit, <see cref="Unapplied"/> until an invoice issued later takes it
+/// (<see cref="Allocations"/>).
 /// </summary>
-public sealed class CreditNote : IVersioned, ITenantOwned
+public sealed class CreditNote : IBilledToAccount
 {
     public const string Series = "CN";
     public const string Document = "credit-note";
@@ -44,6 +47,12 @@ public sealed class CreditNote : IVersioned, ITenantOwned
 
     public string Reason { get; private set; } = "";
 
+    /// <summary>Where the note's total went: its own invoice first, then, from its unapplied credit, invoices issued later.</summary>
+    public IReadOnlyList<CreditAllocation> Allocations { get; private set; } = [];
+
+    /// <summary>The account credit the note still holds.</summary>
+    public decimal Unapplied { get; private set; }
+
     public DateOnly IssuedOn { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
@@ -52,9 +61,11 @@ public sealed class CreditNote : IVersioned, ITenantOwned
 
     public long Version { get; private set; }
 
+    /// <summary>Issues the note and applies it to <paramref name="invoice"/> up to what the invoice still owes; the rest is account credit.</summary>
     public static CreditNote Issue(string tenantId, Guid id, Invoice invoice, string number, IReadOnlyList<InvoiceLine> lines, string reason, DateTimeOffset now)
     {
         var totals = DocumentTotals.Of(lines);
+        var applied = Math.Min(totals.Total, Math.Max(invoice.Outstanding, 0));
         return new()
         {
             Id = id,
@@ -70,13 +81,34 @@ public sealed class CreditNote : IVersioned, ITenantOwned
             TaxTotal = totals.TaxTotal,
             Total = totals.Total,
             Reason = reason,
+            Allocations = applied > 0 ? [new CreditAllocation(invoice.Id, invoice.Number!, applied)] : [],
+            Unapplied = totals.Total - applied,
             IssuedOn = DateOnly.FromDateTime(now.UtcDateTime),
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
         };
     }
+
+    /// <summary>What the note applied to its own invoice.</summary>
+    public decimal AppliedTo(Guid invoiceId) => Allocations.Where(a => a.InvoiceId == invoiceId).Sum(a => a.Amount);
+
+    public void Allocate(Invoice invoice, decimal amount, DateTimeOffset now)
+    {
+        if (amount > Unapplied)
+        {
+            throw new InvalidOperationException("Only unapplied credit can be allocated.");
+        }
+
+        Allocations = [.. Allocations, new CreditAllocation(invoice.Id, invoice.Number!, amount)];
+        Unapplied -= amount;
+        UpdatedAt = now;
+        Version++;
+    }
 }
+
+/// <summary>A part of a credit note applied to one invoice.</summary>
+public sealed record CreditAllocation(Guid InvoiceId, string InvoiceNumber, decimal Amount);
 
 internal sealed class CreditNoteConfiguration : IEntityTypeConfiguration<CreditNote>
 {
@@ -97,5 +129,8 @@ internal sealed class CreditNoteConfiguration : IEntityTypeConfiguration<CreditN
         note.Property(n => n.NetTotal).HasPrecision(20, 4);
         note.Property(n => n.TaxTotal).HasPrecision(20, 4);
         note.Property(n => n.Total).HasPrecision(20, 4);
+        note.Property(n => n.Unapplied).HasPrecision(20, 4);
+        note.Property(n => n.Allocations).HasColumnType("jsonb").HasConversion(JsonColumn<IReadOnlyList<CreditAllocation>>.Converter, JsonColumn<IReadOnlyList<CreditAllocation>>.Comparer);
+        note.HasIndex(n => new { n.TenantId, n.BillingAccountId }).HasFilter("unapplied > 0");
     }
 }

@@ -1,6 +1,5 @@
 using CrmCloud.Billing.Features.Invoices;
-using CrmCloud.Billing.Features.Numbering;
-using CrmCloud.Contracts.Billing;
+using CrmCloud.Billing.Features.Payments;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 using CrmCloud.ServiceDefaults.Security;
@@ -12,19 +11,23 @@ namespace CrmCloud.Billing.Features.CreditNotes;
 /// <summary>A credit note to issue against an invoice: its lines, or none to credit everything the invoice still asks for.</summary>
 public sealed record CreateCreditNoteRequest(Guid? Id, Guid? InvoiceId, string? Reason, IReadOnlyList<InvoiceLineRequest>? Lines);
 
+/// <summary>
+/// A credit note as the API shows it: <see cref="Allocations"/> are where its total went (its invoice first, then invoices
+/// issued later that took its credit), <see cref="Unapplied"/> the account credit it still holds.
+/// </summary>
 public sealed record CreditNoteResponse(
     Guid Id, string Number, Guid InvoiceId, string InvoiceNumber, Guid BillingAccountId, Guid PersonId, string Currency,
-    IReadOnlyList<InvoiceLineResponse> Lines, Money NetTotal, Money TaxTotal, Money Total, string Reason, DateOnly IssuedOn,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version)
+    IReadOnlyList<InvoiceLineResponse> Lines, Money NetTotal, Money TaxTotal, Money Total, IReadOnlyList<AllocationResponse> Allocations, Money Unapplied,
+    string Reason, DateOnly IssuedOn, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version)
 {
     public static CreditNoteResponse From(CreditNote note)
     {
         Money Of(decimal amount) => Money.Of(amount, note.Currency);
         return new(
             note.Id, note.Number, note.InvoiceId, note.InvoiceNumber, note.BillingAccountId, note.PersonId, note.Currency,
-            [.. note.Lines.Select(l => new InvoiceLineResponse(
-                l.Description, PricingFields.Trimmed(l.Quantity), Of(l.UnitPrice), Of(l.Discount), l.TaxRateId, l.TaxRateName, PricingFields.Trimmed(l.TaxRate), Of(l.NetAmount), Of(l.TaxAmount)))],
-            Of(note.NetTotal), Of(note.TaxTotal), Of(note.Total), note.Reason, note.IssuedOn, note.CreatedAt, note.UpdatedAt, note.Version);
+            [.. note.Lines.Select(l => InvoiceLineResponse.From(l, note.Currency))], Of(note.NetTotal), Of(note.TaxTotal), Of(note.Total),
+            [.. note.Allocations.Select(a => new AllocationResponse(a.InvoiceId, a.InvoiceNumber, Of(a.Amount)))], Of(note.Unapplied),
+            note.Reason, note.IssuedOn, note.CreatedAt, note.UpdatedAt, note.Version);
     }
 }
 
@@ -42,8 +45,10 @@ public static class CreditNoteEndpoints
             .WithSummary("Issue a credit note against an invoice")
             .WithDescription(
                 "Issued at once with the next number of the CN series (gapless per tenant). With lines (as on invoices) it credits their total; "
-                + "without, it credits the invoice's lines in full, which only an invoice nothing was paid or credited on allows. "
-                + "A credit above what the invoice still owes, or against a draft or void invoice, is a 422. Publishes CreditNoteIssued.")
+                + "without, it credits the invoice's lines in full, which only an invoice no credit note was issued against allows. "
+                + "It first takes off what the invoice still owes; what it credits beyond that (the invoice was paid) is account credit (unapplied), "
+                + "which the account's next issued invoices take. A credit above the invoice's total less earlier credit notes, or against a draft or void invoice, "
+                + "is a 422. Publishes CreditNoteIssued, and InvoicePaid when it settles the invoice.")
             .Accepts<CreateCreditNoteRequest>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -52,8 +57,11 @@ public static class CreditNoteEndpoints
         notes.MapGet("/{id:guid}", Get)
             .RequireScope(Scopes.Read("billing"))
             .WithName("GetCreditNote")
-            .WithSummary("Get a credit note")
-            .WithDescription("The credit note with its lines and totals.")
+            .WithSummary("Get a credit note, as JSON or as a printable HTML document")
+            .WithDescription(
+                "The credit note with its lines, totals, allocations and unapplied credit; with Accept: text/html (preferred over JSON) a printable "
+                + "HTML page of it, addressed as the credited invoice was.")
+            .Produces<CreditNoteResponse>(StatusCodes.Status200OK, "application/json", "text/html")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         notes.MapGet("/", List)
@@ -87,12 +95,7 @@ public static class CreditNoteEndpoints
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var tenant = db.Tenant.TenantId;
-        // Locked, so a concurrent payment or credit note sees what this one takes off.
-        var invoice = await db.Invoices
-            .FromSql($"SELECT * FROM invoices WHERE tenant_id = {tenant} AND id = {request.InvoiceId!.Value} FOR UPDATE")
-            .IgnoreQueryFilters()
-            .FirstOrDefaultAsync(cancellationToken);
+        var invoice = await CreditNoteIssuing.LockInvoiceAsync(db, request.InvoiceId!.Value, cancellationToken);
         if (invoice is null)
         {
             errors.Add("invoiceId", "No invoice with this id.");
@@ -101,15 +104,16 @@ public static class CreditNoteEndpoints
 
         if (!invoice.IsOpen && invoice.Status != InvoiceStatus.Paid)
         {
-            return Unprocessable("Only an issued invoice can be credited.", $"Invoice {invoice.Id} is {Platform.Data.WireNames<InvoiceStatus>.Of(invoice.Status)}.");
+            return ApiProblems.Unprocessable("Only an issued invoice can be credited.", $"Invoice {invoice.Id} is {Platform.Data.WireNames<InvoiceStatus>.Of(invoice.Status)}.");
         }
 
+        var earlier = await CreditNoteIssuing.EarlierAsync(db, invoice, cancellationToken);
         List<InvoiceLine> lines;
         if (request.Lines is null)
         {
-            if (invoice.PaidAmount != 0 || invoice.CreditedAmount != 0)
+            if (earlier.Count > 0)
             {
-                return Unprocessable("The invoice was paid or credited in part.", "Name the lines to credit.");
+                return ApiProblems.Unprocessable("The invoice was credited in part.", "Name the lines to credit.");
             }
 
             lines = [.. invoice.Lines];
@@ -124,25 +128,15 @@ public static class CreditNoteEndpoints
         }
 
         var total = DocumentTotals.Of(lines).Total;
-        if (total > invoice.Outstanding)
+        var creditable = invoice.Total - earlier.Sum(n => n.Total);
+        if (total > creditable)
         {
-            return Unprocessable(
-                "More than the invoice still owes.",
-                $"The credit note's total {Money.Of(total, invoice.Currency).Amount} exceeds the {Money.Of(invoice.Outstanding, invoice.Currency).Amount} invoice {invoice.Number} still owes.");
+            return ApiProblems.Unprocessable(
+                "More than is left to credit on the invoice.",
+                $"The credit note's total {Money.Of(total, invoice.Currency).Amount} exceeds the {Money.Of(creditable, invoice.Currency).Amount} of invoice {invoice.Number} not credited yet.");
         }
 
-        var now = time.GetUtcNow();
-        var number = await DocumentCounter.NextAsync(db, CreditNote.Document, CreditNote.Series, cancellationToken);
-        var note = CreditNote.Issue(tenant, request.Id ?? Ids.New(), invoice, number, lines, reason!, now);
-        db.CreditNotes.Add(note);
-        db.Publish(new CreditNoteIssued(
-            tenant, note.Id, number, invoice.Id, invoice.Number!, invoice.PersonId, invoice.CompanyId, invoice.BillingAccountId,
-            note.Total, note.TaxTotal, note.Currency, note.Reason, note.IssuedOn, now));
-        if (invoice.ApplyCredit(note.Total, now))
-        {
-            db.Publish(new InvoicePaid(tenant, invoice.Id, invoice.Number!, invoice.PersonId, invoice.CompanyId, invoice.BillingAccountId, invoice.Total, invoice.Currency, note.IssuedOn, now));
-        }
-
+        var note = await CreditNoteIssuing.IssueAsync(db, invoice, request.Id ?? Ids.New(), lines, reason!, time.GetUtcNow(), cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -156,10 +150,24 @@ public static class CreditNoteEndpoints
         return TypedResults.Created($"/api/v1/credit-notes/{note.Id}", CreditNoteResponse.From(note));
     }
 
-    private static async Task<Results<Ok<CreditNoteResponse>, ProblemHttpResult>> Get(Guid id, BillingDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CreditNoteResponse>, ContentHttpResult, ProblemHttpResult>> Get(
+        Guid id, BillingDb db, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
         var note = await db.CreditNotes.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
-        return note is null ? ApiProblems.NotFound(Resource, id) : TypedResults.Ok(CreditNoteResponse.From(note));
+        if (note is null)
+        {
+            return ApiProblems.NotFound(Resource, id);
+        }
+
+        response.Headers.Vary = "Accept";
+        ETags.Write(response, note.Version);
+        if (!PrintedDocument.PrefersHtml(request))
+        {
+            return TypedResults.Ok(CreditNoteResponse.From(note));
+        }
+
+        var billTo = await db.Invoices.AsNoTracking().Where(i => i.Id == note.InvoiceId).Select(i => i.BillTo).FirstOrDefaultAsync(cancellationToken);
+        return TypedResults.Content(PrintedDocument.Of(note, billTo).Render(), "text/html; charset=utf-8");
     }
 
     private static async Task<Results<Ok<Page<CreditNoteResponse>>, ValidationProblem>> List(
@@ -183,7 +191,4 @@ public static class CreditNoteEndpoints
 
         return TypedResults.Ok(await page.ReadAsync(notes, CreditNoteResponse.From, cancellationToken));
     }
-
-    private static ProblemHttpResult Unprocessable(string title, string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: title, detail: detail);
 }

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using CrmCloud.Billing.Features.BillingAccounts;
+using CrmCloud.Contracts.Billing;
 using CrmCloud.Platform.Api;
 using CrmCloud.Platform.Data;
 
@@ -23,7 +25,7 @@ public sealed record BillTo(string Name, string? Email, PostalAddress? Address, 
 /// (<see cref="OrderId"/>, at most one invoice per order) or from a subscription's period (<see cref="SubscriptionId"/>
 /// and <see cref="PeriodStart"/>, at most one invoice per period).
 /// </summary>
-public sealed class Invoice : IVersioned, ITenantOwned
+public sealed class Invoice : IBilledToAccount
 {
     public const string DefaultSeries = "INV";
 
@@ -162,6 +164,23 @@ public sealed class Invoice : IVersioned, ITenantOwned
         Touch(now);
     }
 
+    /// <summary>
+    /// Drops what an erased person's issued invoice holds beyond what was printed on it: the addressee's email. The
+    /// number, dates, lines, amounts, name, address and tax id stay, as the law requires of an issued invoice.
+    /// </summary>
+    /// <returns>False when there was nothing to drop.</returns>
+    public bool ForgetUnprintedContactDetails(DateTimeOffset now)
+    {
+        if (BillTo is not { Email: not null } billTo)
+        {
+            return false;
+        }
+
+        BillTo = billTo with { Email = null };
+        Touch(now);
+        return true;
+    }
+
     /// <returns>True when this payment settles the invoice in full.</returns>
     public bool ApplyPayment(decimal amount, DateTimeOffset now)
     {
@@ -175,6 +194,10 @@ public sealed class Invoice : IVersioned, ITenantOwned
         CreditedAmount += amount;
         return Settle(now);
     }
+
+    /// <summary>The event that tells the invoice was settled in full on <paramref name="paidOn"/>.</summary>
+    public InvoicePaid Paid(DateOnly paidOn, DateTimeOffset now) =>
+        new(TenantId, Id, Number!, PersonId, CompanyId, BillingAccountId, Total, Currency, paidOn, now);
 
     /// <returns>False when the invoice was overdue already or is not open.</returns>
     public bool MarkOverdue(DateTimeOffset now)

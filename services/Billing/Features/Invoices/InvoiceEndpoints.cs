@@ -72,6 +72,8 @@ public static class InvoiceEndpoints
             .WithDescription(
                 "Gives the draft the next number of its series (gapless and strictly increasing per tenant, also under concurrent issuing), "
                 + "today's date as issue date, the due date from the account's payment terms, and freezes the addressee; publishes InvoiceIssued. "
+                + "The account's credit in the invoice's currency (overpayments, credit notes' unapplied credit) is applied at once, oldest first, "
+                + "recorded as allocations on the payments and credit notes it came from, so the invoice may come back partially-paid or paid. "
                 + "An invoice that is not a draft is a 409.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -155,8 +157,8 @@ public static class InvoiceEndpoints
 
         response.Headers.Vary = "Accept";
         ETags.Write(response, invoice.Version);
-        return PrefersHtml(request)
-            ? TypedResults.Content(InvoiceDocument.Render(invoice), "text/html; charset=utf-8")
+        return PrintedDocument.PrefersHtml(request)
+            ? TypedResults.Content(PrintedDocument.Of(invoice).Render(), "text/html; charset=utf-8")
             : TypedResults.Ok(InvoiceResponse.From(invoice));
     }
 
@@ -321,17 +323,4 @@ public static class InvoiceEndpoints
 
     private static ProblemHttpResult Immutable(Invoice invoice) =>
         ApiProblems.Conflict("An issued invoice is immutable.", $"Invoice {invoice.Number} is {WireNames<InvoiceStatus>.Of(invoice.Status)}; correct it with a credit note.");
-
-    /// <summary>Whether the caller's Accept prefers HTML to JSON (a tie goes to JSON).</summary>
-    private static bool PrefersHtml(HttpRequest request)
-    {
-        var accept = request.GetTypedHeaders().Accept;
-        double Quality(string mediaType) => accept
-            .Where(a => a.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase))
-            .Select(a => a.Quality ?? 1)
-            .DefaultIfEmpty(0)
-            .Max();
-        var html = Quality("text/html");
-        return html > 0 && html > Quality("application/json");
-    }
 }

@@ -1,11 +1,15 @@
 using CrmCloud.Billing.Features.BillingAccounts;
 using CrmCloud.Billing.Features.Numbering;
+using CrmCloud.Billing.Features.Payments;
 using CrmCloud.Contracts.Billing;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrmCloud.Billing.Features.Invoices;
 
-/// <summary>Issuing: the number, the dates and the addressee fixed at once, and <see cref="InvoiceIssued"/> in the same transaction.</summary>
+/// <summary>
+/// Issuing: the number, the dates and the addressee fixed at once, <see cref="InvoiceIssued"/> in the same transaction,
+/// and the account's credit applied to it (<see cref="AccountCredit"/>).
+/// </summary>
 public static class InvoiceIssuing
 {
     public const string Document = "invoice";
@@ -19,6 +23,7 @@ public static class InvoiceIssuing
         db.Publish(new InvoiceIssued(
             invoice.TenantId, invoice.Id, number, invoice.PersonId, invoice.CompanyId, invoice.BillingAccountId,
             invoice.Total, invoice.TaxTotal, invoice.Currency, invoice.IssuedOn!.Value, invoice.DueDate!.Value, invoice.OrderId, now));
+        await AccountCredit.ApplyAsync(db, invoice, now, cancellationToken);
     }
 
     /// <summary>

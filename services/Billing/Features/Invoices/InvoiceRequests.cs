@@ -17,7 +17,16 @@ public sealed record CreateInvoiceRequest(Guid? Id, Guid? BillingAccountId, stri
 public sealed record VoidInvoiceRequest(string? Reason);
 
 public sealed record InvoiceLineResponse(
-    string Description, decimal Quantity, Money UnitPrice, Money Discount, Guid? TaxRateId, string? TaxRateName, decimal TaxRate, Money NetAmount, Money TaxAmount);
+    string Description, decimal Quantity, Money UnitPrice, Money Discount, Guid? TaxRateId, string? TaxRateName, decimal TaxRate, Money NetAmount, Money TaxAmount)
+{
+    public static InvoiceLineResponse From(InvoiceLine line, string currency)
+    {
+        Money Of(decimal amount) => Money.Of(amount, currency);
+        return new(
+            line.Description, PricingFields.Trimmed(line.Quantity), Of(line.UnitPrice), Of(line.Discount), line.TaxRateId, line.TaxRateName,
+            PricingFields.Trimmed(line.TaxRate), Of(line.NetAmount), Of(line.TaxAmount));
+    }
+}
 
 public sealed record TaxBreakdownResponse(decimal Rate, string? Name, Money NetAmount, Money TaxAmount);
 
@@ -68,8 +77,7 @@ public sealed record InvoiceResponse(
             invoice.SubscriptionId,
             invoice.PeriodStart,
             currency,
-            [.. invoice.Lines.Select(l => new InvoiceLineResponse(
-                l.Description, PricingFields.Trimmed(l.Quantity), Of(l.UnitPrice), Of(l.Discount), l.TaxRateId, l.TaxRateName, PricingFields.Trimmed(l.TaxRate), Of(l.NetAmount), Of(l.TaxAmount)))],
+            [.. invoice.Lines.Select(l => InvoiceLineResponse.From(l, currency))],
             [.. DocumentTotals.Of(invoice.Lines).ByTaxRate.Select(t => new TaxBreakdownResponse(PricingFields.Trimmed(t.Rate), t.Name, Of(t.NetAmount), Of(t.TaxAmount)))],
             Of(invoice.NetTotal),
             Of(invoice.TaxTotal),

@@ -1,3 +1,5 @@
+using CrmCloud.Billing.Features.BillingAccounts;
+using CrmCloud.Billing.Features.Invoices;
 using CrmCloud.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -15,8 +17,10 @@ public sealed record PaymentRefund(Guid Id, decimal Amount, string Reason, DateT
 /// payment as <see cref="Unallocated"/> account credit, which can be refunded. A payment is recorded once per
 /// <see cref="ExternalReference"/> (the bank's or card processor's id), however often it is posted.
 /// </summary>
-public sealed class Payment : IVersioned, ITenantOwned
+public sealed class Payment : IBilledToAccount
 {
+    public const string ErasedReason = "(erased)";
+
     private Payment()
     {
     }
@@ -71,6 +75,20 @@ public sealed class Payment : IVersioned, ITenantOwned
             Version = 1,
         };
 
+    /// <summary>Applies part of the payment's unallocated credit to an invoice issued after it.</summary>
+    public void Allocate(Invoice invoice, decimal amount, DateTimeOffset now)
+    {
+        if (amount > Unallocated)
+        {
+            throw new InvalidOperationException("Only unallocated credit can be allocated.");
+        }
+
+        Allocations = [.. Allocations, new PaymentAllocation(invoice.Id, invoice.Number!, amount)];
+        Unallocated -= amount;
+        UpdatedAt = now;
+        Version++;
+    }
+
     public PaymentRefund Refund(decimal amount, string reason, DateTimeOffset now)
     {
         if (amount > Unallocated)
@@ -84,6 +102,21 @@ public sealed class Payment : IVersioned, ITenantOwned
         UpdatedAt = now;
         Version++;
         return refund;
+    }
+
+    /// <summary>Replaces the refunds' free-text reasons, which may name the person, for an erased person's payment; the amounts stay.</summary>
+    /// <returns>False when there was nothing to replace.</returns>
+    public bool ForgetRefundReasons(DateTimeOffset now)
+    {
+        if (Refunds.All(r => r.Reason == ErasedReason))
+        {
+            return false;
+        }
+
+        Refunds = [.. Refunds.Select(r => r with { Reason = ErasedReason })];
+        UpdatedAt = now;
+        Version++;
+        return true;
     }
 }
 

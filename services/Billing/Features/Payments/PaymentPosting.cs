@@ -99,8 +99,7 @@ public static class PaymentPosting
         {
             if (invoice.ApplyPayment(share, now))
             {
-                db.Publish(new InvoicePaid(
-                    invoice.TenantId, invoice.Id, invoice.Number!, invoice.PersonId, invoice.CompanyId, invoice.BillingAccountId, invoice.Total, invoice.Currency, paidOn, now));
+                db.Publish(invoice.Paid(paidOn, now));
             }
         }
 

@@ -68,6 +68,7 @@ public static class SubscriptionBilling
         // A scheduler that was down for a while catches up: every missed period gets its one invoice.
         while (subscription.IsDue(today))
         {
+            subscription.StartNextPeriod(now);
             var start = subscription.NextPeriodStart;
             var end = subscription.PeriodStart(subscription.NextPeriod + 1);
             var plan = subscription.Plan;
@@ -75,7 +76,7 @@ public static class SubscriptionBilling
                 $"{plan.Name} ({start:yyyy-MM-dd} to {end.AddDays(-1):yyyy-MM-dd})", 1, plan.Price, 0, plan.TaxRateId, plan.TaxRateName, plan.TaxRate, plan.Currency);
             var invoice = Invoice.Draft(
                 tenantId, Ids.New(), new InvoiceSource(account.Id, subscription.PersonId, null, SubscriptionId: subscription.Id, PeriodStart: start),
-                Invoice.DefaultSeries, plan.Currency, [line], null, now);
+                Invoice.DefaultSeries, plan.Currency, [line, .. subscription.Adjustments], null, now);
             db.Invoices.Add(invoice);
             await InvoiceIssuing.IssueAsync(db, invoice, account, now, cancellationToken);
             if (subscription.NextPeriod > 0)

@@ -53,6 +53,23 @@ public static class SubscriptionEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
+        subscriptions.MapPost("/{id:guid}/change-plan", ChangePlan)
+            .RequireScope(Scopes.Write("billing"))
+            .WithName("ChangeSubscriptionPlan")
+            .WithSummary("Change a subscription's plan")
+            .WithDescription(
+                "plan as on start (name, price, interval, taxRateId; the currency stays the subscription's). effective: next-period (default) puts the plan in force "
+                + "when the next period is invoiced (pendingPlan until then; a new interval counts from that period's start); now changes the price at once: "
+                + "the difference between the new and old price for the days left of the current period, (new − old) × daysLeft / daysInPeriod rounded "
+                + "half-even, is a charge (or, when negative, a credit) line on the next period's invoice, taxed at the new plan's rate (nextInvoiceAdjustments until then). "
+                + "now with another interval is a 422. Before the first period is invoiced, the plan simply changes. A cancelled subscription is a 409.")
+            .Accepts<ChangePlanRequest>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
         return subscriptions;
     }
 
@@ -80,34 +97,7 @@ public static class SubscriptionEndpoints
             errors.Add("startsOn", "A subscription cannot start in the past.");
         }
 
-        Plan? plan = null;
-        if (request.Plan is not { } requested)
-        {
-            errors.Add("plan", "This field is required.");
-        }
-        else
-        {
-            var currency = requested.Currency is null ? account?.Terms.Currency : Currencies.Validate("plan.currency", requested.Currency, errors);
-            var name = errors.Required("plan.name", requested.Name, SubscriptionRequests.NameLength);
-            var price = errors.Amount("plan.price", requested.Price, PricingFields.UnitPriceDecimals);
-            BillingInterval interval = default;
-            if (requested.Interval is null || !WireNames<BillingInterval>.TryParse(requested.Interval, out interval))
-            {
-                errors.Add("plan.interval", $"One of {string.Join(", ", WireNames<BillingInterval>.All)}.");
-            }
-
-            var rate = requested.TaxRateId is { } rateId ? await db.TaxRates.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rateId, cancellationToken) : null;
-            if (requested.TaxRateId is not null && rate is null)
-            {
-                errors.Add("plan.taxRateId", "No tax rate with this id.");
-            }
-
-            if (errors.IsEmpty)
-            {
-                plan = new Plan(name!, price!.Value, currency!, interval, rate?.Id, rate?.Details.Name, rate?.Details.Rate ?? 0);
-            }
-        }
-
+        var plan = await SubscriptionRequests.PlanAsync(db, request.Plan, account?.Terms.Currency, errors, cancellationToken);
         if (!errors.IsEmpty)
         {
             return ApiProblems.Invalid(errors);
@@ -186,6 +176,54 @@ public static class SubscriptionEndpoints
 
         ETags.Write(response, subscription.Version);
         return TypedResults.Ok(SubscriptionResponse.From(subscription, Today(time)));
+    }
+
+    private static async Task<Results<Ok<SubscriptionResponse>, ValidationProblem, ProblemHttpResult>> ChangePlan(
+        Guid id, ChangePlanRequest body, BillingDb db, TimeProvider time, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var loaded = await db.Subscriptions.FindForChangeAsync(id, request, Resource, cancellationToken);
+        if (loaded.Resource is not { } subscription)
+        {
+            return loaded.Problem!;
+        }
+
+        var errors = new FieldErrors();
+        var plan = await SubscriptionRequests.PlanAsync(db, body.Plan, subscription.Plan.Currency, errors, cancellationToken);
+        if (plan is not null && plan.Currency != subscription.Plan.Currency)
+        {
+            errors.Add("plan.currency", $"The subscription is billed in {subscription.Plan.Currency}; start another subscription for another currency.");
+        }
+
+        if (body.Effective is not (null or ChangePlanRequest.NextPeriod or ChangePlanRequest.Now))
+        {
+            errors.Add("effective", $"One of {ChangePlanRequest.NextPeriod}, {ChangePlanRequest.Now}.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var today = Today(time);
+        if (subscription.CancelledAt is not null || subscription.IsEnded(today))
+        {
+            return ApiProblems.Conflict("The subscription is cancelled.", $"Subscription {id} ends on {subscription.EndsOn:yyyy-MM-dd}; its plan no longer changes.");
+        }
+
+        var now = body.Effective == ChangePlanRequest.Now;
+        if (now && subscription.CannotChangeNow(plan!) is { } why)
+        {
+            return ApiProblems.Unprocessable("The plan cannot change at once.", why);
+        }
+
+        subscription.ChangePlan(plan!, now, today, time.GetUtcNow());
+        if (!await db.TrySaveChangesAsync(cancellationToken))
+        {
+            return ApiProblems.PreconditionFailed(Resource);
+        }
+
+        ETags.Write(response, subscription.Version);
+        return TypedResults.Ok(SubscriptionResponse.From(subscription, today));
     }
 
     private static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
