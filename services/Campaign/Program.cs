@@ -26,6 +26,7 @@ app.MapSegments();
 app.MapCampaigns();
 app.MapCampaignResponses();
 app.MapCampaignResults();
+app.MapRecipientExport();
 app.MapTracking();
 
 return await app.RunServiceAsync(args);

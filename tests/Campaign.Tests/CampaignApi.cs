@@ -92,6 +92,20 @@ public sealed class CampaignApi(ServersFixture servers) : ServiceFactory<Campaig
         }
     }
 
+    /// <summary>Customers of the tenant with email consent, at <c>{name}@example.com</c>.</summary>
+    public Task<Guid[]> CustomersAsync(string tenant, params string[] names) =>
+        CustomersAsync(tenant, [.. names.Select(n => (n, $"{n.ToLowerInvariant()}@example.com"))]);
+
+    public async Task<Guid[]> CustomersAsync(string tenant, params (string Name, string Email)[] people)
+    {
+        var at = DateTimeOffset.UtcNow;
+        var ids = people.Select(_ => Guid.CreateVersion7()).ToArray();
+        await DeliverAsync([
+            .. people.Select((p, i) => (object)new ContactCreated(tenant, ids[i], 1, new ContactSnapshot(p.Name, "Tester", p.Email, null, null) { LifecycleStage = "customer" }, at)),
+            .. ids.Select(id => (object)new ConsentChanged(tenant, id, "email", "opted-in", "web-form", "consent", at, at))]);
+        return ids;
+    }
+
     public async Task DeliverWithIdAsync(object message, Guid messageId) =>
         await Services.GetRequiredService<IBus>().Publish(message, message.GetType(), context => context.MessageId = messageId);
 

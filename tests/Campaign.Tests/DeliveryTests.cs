@@ -1,7 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using CrmCloud.Campaign.Features.Delivery;
-using CrmCloud.Contracts.Contacts;
 using CrmCloud.TestInfrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +22,7 @@ public sealed partial class DeliveryTests(CampaignApi api) : IClassFixture<Campa
     public async Task Each_recipient_gets_one_personalised_message_with_tracked_links_a_pixel_and_one_click_unsubscribe()
     {
         var audience = await LabelledAudience.SeedAsync(api);
-        var (eve, finn) = (await CustomersAsync(audience.Tenant, "Eve"), await CustomersAsync(audience.Tenant, "Finn"));
+        var (eve, finn) = (await api.CustomersAsync(audience.Tenant, "Eve"), await api.CustomersAsync(audience.Tenant, "Finn"));
         var client = api.ClientFor(audience.Tenant);
         var id = await CampaignApi.LaunchToCustomersAsync(client);
 
@@ -62,7 +63,7 @@ public sealed partial class DeliveryTests(CampaignApi api) : IClassFixture<Campa
     public async Task Launching_twice_sends_once()
     {
         var tenant = $"tenant-{Guid.NewGuid():N}";
-        await CustomersAsync(tenant, "Ada", "Ben", "Cleo");
+        await api.CustomersAsync(tenant, "Ada", "Ben", "Cleo");
         var client = api.ClientFor(tenant);
         var id = await CampaignApi.LaunchToCustomersAsync(client);
         Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync($"/api/v1/campaigns/{id}/launch", null, Token)).StatusCode);
@@ -85,7 +86,7 @@ public sealed partial class DeliveryTests(CampaignApi api) : IClassFixture<Campa
     public async Task Delivery_resumes_after_a_restart_without_sending_anyone_twice()
     {
         var tenant = $"tenant-{Guid.NewGuid():N}";
-        var people = await CustomersAsync(tenant, [.. Enumerable.Range(1, 15).Select(n => $"Person{n}")]);
+        var people = await api.CustomersAsync(tenant, [.. Enumerable.Range(1, 15).Select(n => $"Person{n}")]);
         var client = api.ClientFor(tenant);
         var id = await CampaignApi.LaunchToCustomersAsync(client);
         var slow = ($"Delivery:TenantMessagesPerSecond:{tenant}", "5");
@@ -114,7 +115,7 @@ public sealed partial class DeliveryTests(CampaignApi api) : IClassFixture<Campa
     public async Task A_claim_left_by_a_sender_that_died_is_not_sent_again_and_the_rest_of_its_batch_is()
     {
         var tenant = $"tenant-{Guid.NewGuid():N}";
-        await CustomersAsync(tenant, "Ada", "Ben", "Cleo");
+        await api.CustomersAsync(tenant, "Ada", "Ben", "Cleo");
         var client = api.ClientFor(tenant);
         var id = await CampaignApi.LaunchToCustomersAsync(client);
         // As a sender leaves a batch when its process dies: all claimed together, an hour ago, none recorded.
@@ -138,7 +139,7 @@ public sealed partial class DeliveryTests(CampaignApi api) : IClassFixture<Campa
     public async Task Sending_keeps_to_the_tenant_rate()
     {
         var tenant = $"tenant-{Guid.NewGuid():N}";
-        await CustomersAsync(tenant, [.. Enumerable.Range(1, 12).Select(n => $"Person{n}")]);
+        await api.CustomersAsync(tenant, [.. Enumerable.Range(1, 12).Select(n => $"Person{n}")]);
         var client = api.ClientFor(tenant);
         var id = await CampaignApi.LaunchToCustomersAsync(client);
 
@@ -156,8 +157,8 @@ public sealed partial class DeliveryTests(CampaignApi api) : IClassFixture<Campa
     public async Task A_recipient_the_server_refuses_is_recorded_failed_with_the_reason()
     {
         var tenant = $"tenant-{Guid.NewGuid():N}";
-        var ada = await CustomersAsync(tenant, "Ada");
-        var zed = await CustomersAsync(tenant, ("Zed", $"zed@{AppHost.Hosting.LocalSmtp.RefusedDomain}"));
+        var ada = await api.CustomersAsync(tenant, "Ada");
+        var zed = await api.CustomersAsync(tenant, ("Zed", $"zed@{AppHost.Hosting.LocalSmtp.RefusedDomain}"));
         var client = api.ClientFor(tenant);
         var id = await CampaignApi.LaunchToCustomersAsync(client);
 
@@ -173,25 +174,48 @@ public sealed partial class DeliveryTests(CampaignApi api) : IClassFixture<Campa
         Assert.Equal(1, results.GetProperty("recipients").GetProperty("failed").GetInt32());
     }
 
+    [Fact]
+    public async Task An_sms_campaign_is_a_list_to_export_and_nothing_is_sent()
+    {
+        var tenant = $"tenant-{Guid.NewGuid():N}";
+        var at = DateTimeOffset.UtcNow;
+        var (ada, ben) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        await api.DeliverAsync(
+            new Contracts.Contacts.ContactCreated(tenant, ada, 1, new Contracts.Contacts.ContactSnapshot("Ada", "Tester", "ada@example.com", "+4930123456", null) { LifecycleStage = "customer" }, at),
+            new Contracts.Contacts.ContactCreated(tenant, ben, 1, new Contracts.Contacts.ContactSnapshot("Ben", "Tester", "ben@example.com", "+4930654321", null) { LifecycleStage = "customer" }, at),
+            new Contracts.Contacts.ConsentChanged(tenant, ada, "sms", "opted-in", "web-form", "consent", at, at),
+            new Contracts.Contacts.ConsentChanged(tenant, ben, "sms", "opted-in", "web-form", "consent", at, at));
+        var client = api.ClientFor(tenant);
+        var segment = await CampaignApi.ReadAsync(await client.PostAsJsonAsync(
+            "/api/v1/segments", new { name = "Customers", criteria = JsonDocument.Parse("""{"all":[{"field":"lifecycleStage","operator":"in","values":["customer"]}]}""").RootElement }, Token));
+        var id = (await CampaignApi.ReadAsync(await client.PostAsJsonAsync(
+            "/api/v1/campaigns", new { name = "Text blast", channel = "sms", segmentId = segment.GetProperty("id").GetGuid(), offer = new { codeKind = "shared", sharedCode = "TXT", discountPercent = 5 } }, Token))).GetProperty("id").GetGuid();
+        (await client.PostAsync($"/api/v1/campaigns/{id}/launch", null, Token)).EnsureSuccessStatusCode();
+
+        await using (var sender = StartSender())
+        {
+            Assert.Equal(0, await sender.Services.GetRequiredService<CampaignSender>().SendDueAsync(Token));
+        }
+
+        var export = await client.GetAsync($"/api/v1/campaigns/{id}/recipients/export", Token);
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(
+            [
+                "personId,firstName,lastName,email,phone,offerCode,status,sentAt,error",
+                $"{ada},Ada,Tester,ada@example.com,\"'+4930123456\",TXT,listed,,",
+                $"{ben},Ben,Tester,ben@example.com,\"'+4930654321\",TXT,listed,,",
+            ],
+            (await export.Content.ReadAsStringAsync(Token)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
+        Assert.Empty(await api.MessagesOfAsync(id));
+        Assert.Equal(HttpStatusCode.NotFound, (await api.ClientFor($"tenant-{Guid.NewGuid():N}").GetAsync($"/api/v1/campaigns/{id}/recipients/export", Token)).StatusCode);
+    }
+
     private WebApplicationFactory<CampaignDb> StartSender(params (string Key, string Value)[] settings)
     {
         var sender = api.Sender(settings);
         _ = sender.Services; // starts the host, and with it the sender
         return sender;
-    }
-
-    /// <summary>Customers of the tenant with email consent, at <c>{name}@example.com</c>.</summary>
-    private Task<Guid[]> CustomersAsync(string tenant, params string[] names) =>
-        CustomersAsync(tenant, [.. names.Select(n => (n, $"{n.ToLowerInvariant()}@example.com"))]);
-
-    private async Task<Guid[]> CustomersAsync(string tenant, params (string Name, string Email)[] people)
-    {
-        var at = DateTimeOffset.UtcNow;
-        var ids = people.Select(_ => Guid.CreateVersion7()).ToArray();
-        await api.DeliverAsync([
-            .. people.Select((p, i) => (object)new ContactCreated(tenant, ids[i], 1, new ContactSnapshot(p.Name, "Tester", p.Email, null, null) { LifecycleStage = "customer" }, at)),
-            .. ids.Select(id => (object)new ConsentChanged(tenant, id, "email", "opted-in", "web-form", "consent", at, at))]);
-        return ids;
     }
 
     private static Task CompletedAsync(HttpClient client, Guid id) =>
