@@ -4,11 +4,15 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CrmCloud.Bench;
+using CrmCloud.Bench.Measure;
+using static CrmCloud.Bench.Measure.Figures;
 
 // bench/Measure: the figures of bench/README.md, measured over HTTP as a partner would see them.
 //   import --gateway <url> --token <jwt> --file people.csv [--dedupe skip]
 //   search --url <contacts or gateway url> --token <jwt> --queries 1000 [--warmup 50] [--seed 7]
 //   orders --gateway <url> --token <jwt> --orders 2000 [--concurrency 8] [--products 20] [--warmup 50]
+//   segments --gateway <url> --token <jwt> [--runs 5] (over an audience seeded by Seed.dll audience)
+//   send --gateway <url> --token <jwt> --recipients 2000 (the mail sink on: every message is kept)
 var options = Options.Parse(args.Skip(1));
 try
 {
@@ -17,6 +21,8 @@ try
         "import" => await ImportAsync(options),
         "search" => await SearchAsync(options),
         "orders" => await OrdersAsync(options),
+        "segments" => await SegmentTimings.RunAsync(options),
+        "send" => await SendRate.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -24,13 +30,6 @@ catch (ArgumentException exception)
 {
     Console.Error.WriteLine(exception.Message);
     return Usage();
-}
-
-static HttpClient Client(string url, string token)
-{
-    var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(10) };
-    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-    return client;
 }
 
 // Posts the file, follows the job until it ends and prints the rows imported per second, upload included.
@@ -207,17 +206,6 @@ static async Task<int> OrdersAsync(Options options)
     return failures == 0 ? 0 : 1;
 }
 
-static async Task<JsonElement> PostAsync(HttpClient client, string path, object body)
-{
-    var response = await client.PostAsJsonAsync(path, body);
-    if (!response.IsSuccessStatusCode)
-    {
-        throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-    }
-
-    return await response.Content.ReadFromJsonAsync<JsonElement>();
-}
-
 // Names with a typo, full names, email fragments and phone digits, in the proportions a CRM's search box sees them.
 static (string Kind, string Q) Query(Random random)
 {
@@ -260,16 +248,6 @@ static string Typo(Random random, string word)
     return typo.ToLowerInvariant();
 }
 
-static string Summary(string kind, List<double> latencies)
-{
-    latencies.Sort();
-    return string.Create(CultureInfo.InvariantCulture, $"  {kind,-22} n={latencies.Count,5}  p50 {Percentile(latencies, 0.50),7:0.0} ms  p95 {Percentile(latencies, 0.95),7:0.0} ms  p99 {Percentile(latencies, 0.99),7:0.0} ms");
-}
-
-// Nearest-rank percentile of sorted values.
-static double Percentile(List<double> sorted, double p) =>
-    sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-
 static int Usage()
 {
     Console.Error.WriteLine("""
@@ -277,6 +255,8 @@ static int Usage()
           import --gateway <url> --token <jwt> --file <people.csv> [--dedupe skip|update|create]
           search --url <contacts or gateway url> --token <jwt> --queries <n> [--warmup <n>] [--seed <n>]
           orders --gateway <url> --token <jwt> --orders <n> [--concurrency <n>] [--products <n>] [--warmup <n>]
+          segments --gateway <url> --token <jwt> [--runs <n>]
+          send --gateway <url> --token <jwt> --recipients <n>
         """);
     return 2;
 }
