@@ -53,6 +53,6 @@ internal static class SendRate
               audience {audience} (excluded without consent {launched.GetProperty("excludedWithoutConsent")}, without address {launched.GetProperty("excludedWithoutAddress")})
               launch {launch.TotalSeconds:0.00} s; delivered {delivered}, failed {recipients.GetProperty("failed")} in {sending.TotalSeconds:0.0} s after it: {delivered / sending.TotalSeconds:0} messages/s
             """));
-        return delivered == audience ? 0 : 1;
+        return audience > 0 && delivered == audience ? 0 : 1;
     }
 }

@@ -141,15 +141,16 @@ public sealed partial class CampaignSender(
                     await ConnectAsync(client, stoppingToken);
                 }
             }
-            catch (Exception exception) when (exception is OperationCanceledException or IOException or System.Net.Sockets.SocketException or MailKit.ProtocolException or SmtpCommandException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                // Nothing of the rest went out: it waits for the next round, or another instance.
+                // Nothing of the rest went out: it waits for the next start, or another instance.
                 await ReleaseAsync(db, batch.Skip(i));
-                if (exception is OperationCanceledException)
-                {
-                    return i;
-                }
-
+                return i;
+            }
+            catch
+            {
+                // The mail server cannot be reached: nothing of the rest went out, and the next round tries again.
+                await ReleaseAsync(db, batch.Skip(i));
                 throw;
             }
 
