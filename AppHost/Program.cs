@@ -5,6 +5,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 var postgres = builder.AddPostgres("postgres");
 var messaging = builder.AddRabbitMQ("messaging").WithManagementPlugin();
 var cache = builder.AddRedis("cache");
+var mail = builder.AddSmtpSink("mail");
 
 // A business service: its own database, the broker for events, migrations before it starts.
 IResourceBuilder<ProjectResource> AddService(string name, string projectPath) =>
@@ -15,7 +16,7 @@ IResourceBuilder<ProjectResource> AddService(string name, string projectPath) =>
 
 var contacts = AddService("contacts", "../services/Contacts/Contacts.csproj");
 var sales = AddService("sales", "../services/Sales/Sales.csproj");
-var campaign = AddService("campaign", "../services/Campaign/Campaign.csproj");
+var campaign = AddService("campaign", "../services/Campaign/Campaign.csproj").WithReference(mail).WaitFor(mail);
 var support = AddService("support", "../services/Support/Support.csproj");
 var billing = AddService("billing", "../services/Billing/Billing.csproj");
 

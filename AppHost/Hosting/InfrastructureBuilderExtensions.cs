@@ -40,3 +40,11 @@ public static class RedisBuilderExtensions
     public static IResourceBuilder<RedisResource> AddRedis(this DistributedApplicationBuilder builder, string name, int? port = null) =>
         builder.AddResource(new RedisResource(name, port));
 }
+
+/// <summary>A mail server in the app model, in Aspire's manner of <c>AddRedis</c> (Aspire itself has none: MailDev or Papercut run as containers there).</summary>
+public static class SmtpSinkBuilderExtensions
+{
+    /// <summary>A local SMTP server that keeps every message in <c>{state}/mail/</c>; <paramref name="port"/> defaults to <see cref="SmtpSinkResource.DefaultPort"/>.</summary>
+    public static IResourceBuilder<SmtpSinkResource> AddSmtpSink(this DistributedApplicationBuilder builder, string name, int? port = null) =>
+        builder.AddResource(new SmtpSinkResource(name, port));
+}

@@ -12,6 +12,8 @@ using static CrmCloud.Bench.Measurement;
 //   orders --gateway <url> --token <jwt> --orders 2000 [--concurrency 8] [--products 20] [--warmup 50]
 //   sla-timers --gateway <url> --token <jwt> --connection <supportdb connection string> --tickets 1000 [--concurrency 8]
 //   invoices --gateway <url> --token <jwt> --invoices 2000 [--concurrency 8] [--warmup 50]   (Invoices.cs)
+//   segments --gateway <url> --token <jwt> [--runs 5] (over an audience seeded by Seed.dll audience)
+//   send --gateway <url> --token <jwt> --recipients 2000 (the mail sink on: every message is kept)
 var options = Options.Parse(args.Skip(1));
 try
 {
@@ -22,6 +24,8 @@ try
         "orders" => await OrdersAsync(options),
         "sla-timers" => await SlaTimers.RunAsync(options.Required("gateway"), options.Required("token"), options.Required("connection"), options.Number("tickets", 1000), options.Number("concurrency", 8)),
         "invoices" => await Invoices.RunAsync(options),
+        "segments" => await SegmentTimings.RunAsync(options),
+        "send" => await SendRate.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -256,6 +260,8 @@ static int Usage()
           orders --gateway <url> --token <jwt> --orders <n> [--concurrency <n>] [--products <n>] [--warmup <n>]
           sla-timers --gateway <url> --token <jwt> --connection <supportdb connection string> --tickets <n> [--concurrency <n>]
           invoices --gateway <url> --token <jwt> --invoices <n> [--concurrency <n>] [--warmup <n>]
+          segments --gateway <url> --token <jwt> [--runs <n>]
+          send --gateway <url> --token <jwt> --recipients <n>
         """);
     return 2;
 }

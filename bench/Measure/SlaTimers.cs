@@ -43,13 +43,13 @@ internal static class SlaTimers
         }
 
         var tier = $"bench-{run}";
-        var calendar = await PostAsync(client, "/api/v1/business-calendars", new
+        var calendar = await Measurement.PostAsync(client, "/api/v1/business-calendars", new
         {
             name = $"Bench {run}",
             timeZone = "UTC",
             workingHours = new[] { new { day = now.DayOfWeek.ToString().ToLowerInvariant(), start = opening.ToString("HH:mm", CultureInfo.InvariantCulture), end = "24:00" } },
         });
-        await PostAsync(client, "/api/v1/sla-policies", new
+        await Measurement.PostAsync(client, "/api/v1/sla-policies", new
         {
             name = $"Bench {run}",
             tier,
@@ -58,7 +58,7 @@ internal static class SlaTimers
         });
         var company = Guid.CreateVersion7();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        await PostAsync(client, "/api/v1/service-contracts", new { name = $"Bench {run}", companyId = company, tier, validFrom = Day(today.AddDays(-1)), validUntil = Day(today.AddDays(1)) });
+        await Measurement.PostAsync(client, "/api/v1/service-contracts", new { name = $"Bench {run}", companyId = company, tier, validFrom = Day(today.AddDays(-1)), validUntil = Day(today.AddDays(1)) });
 
         clock.Restart();
         var tickets = await OpenAsync(client, count, concurrency, index => new { subject = $"Bench {run} #{index}", requesterPersonId = requester, companyId = company });
@@ -90,7 +90,7 @@ internal static class SlaTimers
 
     private static async Task<Guid> RequesterAsync(HttpClient client, string run)
     {
-        var person = (await PostAsync(client, "/api/v1/people", new { firstName = "Bench", lastName = $"Requester {run}", email = $"requester-{run}@example.com" })).GetProperty("id").GetGuid();
+        var person = (await Measurement.PostAsync(client, "/api/v1/people", new { firstName = "Bench", lastName = $"Requester {run}", email = $"requester-{run}@example.com" })).GetProperty("id").GetGuid();
         var waited = Stopwatch.StartNew();
         while ((await client.GetFromJsonAsync<JsonElement>($"/api/v1/requesters?personId={person}")).GetProperty("items").GetArrayLength() == 0)
         {
@@ -113,7 +113,7 @@ internal static class SlaTimers
         {
             while (Interlocked.Increment(ref next) is var index && index < count)
             {
-                var id = (await PostAsync(client, "/api/v1/tickets", ticket(index))).GetProperty("id").GetGuid();
+                var id = (await Measurement.PostAsync(client, "/api/v1/tickets", ticket(index))).GetProperty("id").GetGuid();
                 lock (opened)
                 {
                     opened.Add(id);
@@ -161,19 +161,8 @@ internal static class SlaTimers
     private static string Lateness(string what, List<double> milliseconds)
     {
         milliseconds.Sort();
-        double At(double p) => milliseconds.Count == 0 ? double.NaN : milliseconds[Math.Clamp((int)Math.Ceiling(p * milliseconds.Count) - 1, 0, milliseconds.Count - 1)];
+        double At(double p) => Measurement.Percentile(milliseconds, p);
         return string.Create(CultureInfo.InvariantCulture, $"  lateness {what,-24} n={milliseconds.Count,6}  p50 {At(0.5),8:0} ms  p99 {At(0.99),8:0} ms  max {At(1),8:0} ms");
-    }
-
-    private static async Task<JsonElement> PostAsync(HttpClient client, string path, object body)
-    {
-        var response = await client.PostAsJsonAsync(path, body);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }
-
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

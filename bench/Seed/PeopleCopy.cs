@@ -92,7 +92,7 @@ internal static class PeopleCopy
         return (count, companyCount);
     }
 
-    private static async Task CopyAsync<TRow>(
+    internal static async Task CopyAsync<TRow>(
         NpgsqlConnection connection, string table, CopyColumn<TRow>[] columns, IEnumerable<TRow> rows, CancellationToken cancellationToken)
     {
         await using var writer = await connection.BeginBinaryImportAsync(
@@ -117,7 +117,7 @@ internal static class PeopleCopy
     }
 
     /// <summary>A UUIDv7 for <paramref name="time"/> whose random bits come from the seeded <paramref name="random"/>.</summary>
-    private static Guid Id(Random random, DateTimeOffset time)
+    internal static Guid Id(Random random, DateTimeOffset time)
     {
         Span<byte> bytes = stackalloc byte[16];
         random.NextBytes(bytes);

@@ -7,6 +7,7 @@ using CrmCloud.Bench.Seed;
 // bench/Seed: test data for the measurements of bench/README.md.
 //   people --tenant t --count 1000000 --connection "<contacts database>" [--seed 42] [--companies n]
 //   csv --count 100000 --out people.csv [--seed 42]
+//   audience --tenant t --count 1000000 --connection "<campaign database>" [--seed 42]
 var options = Options.Parse(args.Skip(1));
 try
 {
@@ -14,6 +15,7 @@ try
     {
         "people" => await SeedPeopleAsync(options),
         "csv" => await WriteCsvAsync(options),
+        "audience" => await SeedAudienceAsync(options),
         _ => Usage(),
     };
 }
@@ -34,6 +36,17 @@ static async Task<int> SeedPeopleAsync(Options options)
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
         $"seeded {copied.People} people and {copied.Companies} companies for tenant {tenant} in {clock.Elapsed.TotalSeconds:0.0} s ({copied.People / clock.Elapsed.TotalSeconds:0} people/s, ANALYZE included)"));
+    return 0;
+}
+
+static async Task<int> SeedAudienceAsync(Options options)
+{
+    var tenant = options.Required("tenant");
+    var clock = Stopwatch.StartNew();
+    var copied = await AudienceCopy.RunAsync(options.Required("connection"), tenant, options.Number("count", 1_000_000), options.Number("seed", 42), CancellationToken.None);
+    Console.WriteLine(string.Create(
+        CultureInfo.InvariantCulture,
+        $"seeded {copied.Members} audience members, {copied.Consents} consents, {copied.Orders} orders and {copied.Tickets} tickets for tenant {tenant} in {clock.Elapsed.TotalSeconds:0.0} s (ANALYZE included)"));
     return 0;
 }
 
@@ -77,6 +90,7 @@ static int Usage()
         Usage:
           people --tenant <tenant> --count <n> --connection "<contacts database connection string>" [--companies <n>] [--seed <n>]
           csv --count <n> --out <file.csv> [--seed <n>]
+          audience --tenant <tenant> --count <n> --connection "<campaign database connection string>" [--seed <n>]
         """);
     return 2;
 }

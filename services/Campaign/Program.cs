@@ -2,6 +2,7 @@ using CrmCloud.Campaign;
 using CrmCloud.Campaign.Features.Attribution;
 using CrmCloud.Campaign.Features.Audience;
 using CrmCloud.Campaign.Features.Campaigns;
+using CrmCloud.Campaign.Features.Delivery;
 using CrmCloud.Campaign.Features.Responses;
 using CrmCloud.Campaign.Features.Results;
 using CrmCloud.Campaign.Features.Segments;
@@ -16,6 +17,7 @@ builder.AddServiceDefaults();
 builder.AddServiceDatabase<CampaignDb>("campaigndb");
 builder.AddMessaging<CampaignDb>("campaign");
 builder.Services.AddScoped<OrderAttribution>();
+builder.AddCampaignDelivery();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
@@ -24,6 +26,7 @@ app.MapSegments();
 app.MapCampaigns();
 app.MapCampaignResponses();
 app.MapCampaignResults();
+app.MapRecipientExport();
 app.MapTracking();
 
 return await app.RunServiceAsync(args);

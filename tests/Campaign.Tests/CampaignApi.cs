@@ -3,17 +3,66 @@ using System.Text.Json;
 using CrmCloud.Contracts.Contacts;
 using CrmCloud.TestInfrastructure;
 using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
 using Xunit;
 
 [assembly: AssemblyFixture(typeof(ServersFixture))]
 
 namespace CrmCloud.Campaign.Tests;
 
-/// <summary>The campaign service on its own database and virtual host, with a bus to deliver other services' events.</summary>
+/// <summary>
+/// The campaign service on its own database and virtual host, with a bus to deliver other services' events and the
+/// local mail server to send to. This instance sends nothing (tests record delivery as they need it); <see cref="Sender"/>
+/// starts instances that do.
+/// </summary>
 public sealed class CampaignApi(ServersFixture servers) : ServiceFactory<CampaignDb>(servers.Servers, "campaigndb")
 {
     public ConsumeCounter Consumed { get; } = new();
+
+    public MailSink Mail { get; } = new();
+
+    /// <summary>Another instance of campaign on the same database, broker and mail server, whose sender polls fast.</summary>
+    public WebApplicationFactory<CampaignDb> Sender(params (string Key, string Value)[] settings) => WithWebHostBuilder(builder =>
+    {
+        builder.UseSetting("Delivery:Worker", "true");
+        builder.UseSetting("Delivery:PollInterval", "00:00:00.200");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    });
+
+    /// <summary>The messages the mail server kept for a campaign (their Message-ID starts with the campaign's id).</summary>
+    public async Task<List<MimeMessage>> MessagesOfAsync(Guid campaignId)
+    {
+        var messages = new List<MimeMessage>();
+        foreach (var file in Mail.Messages())
+        {
+            var message = await MimeMessage.LoadAsync(file);
+            if (message.MessageId?.StartsWith($"{campaignId:N}.", StringComparison.Ordinal) == true)
+            {
+                messages.Add(message);
+            }
+        }
+
+        return messages;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("ConnectionStrings:mail", Mail.ConnectionString);
+        builder.UseSetting("Delivery:Worker", "false");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Mail.DisposeAsync();
+    }
 
     public override async ValueTask InitializeAsync()
     {
@@ -41,6 +90,20 @@ public sealed class CampaignApi(ServersFixture servers) : ServiceFactory<Campaig
         {
             await WaitUntilConsumedAsync(id, 1);
         }
+    }
+
+    /// <summary>Customers of the tenant with email consent, at <c>{name}@example.com</c>.</summary>
+    public Task<Guid[]> CustomersAsync(string tenant, params string[] names) =>
+        CustomersAsync(tenant, [.. names.Select(n => (n, $"{n.ToLowerInvariant()}@example.com"))]);
+
+    public async Task<Guid[]> CustomersAsync(string tenant, params (string Name, string Email)[] people)
+    {
+        var at = DateTimeOffset.UtcNow;
+        var ids = people.Select(_ => Guid.CreateVersion7()).ToArray();
+        await DeliverAsync([
+            .. people.Select((p, i) => (object)new ContactCreated(tenant, ids[i], 1, new ContactSnapshot(p.Name, "Tester", p.Email, null, null) { LifecycleStage = "customer" }, at)),
+            .. ids.Select(id => (object)new ConsentChanged(tenant, id, "email", "opted-in", "web-form", "consent", at, at))]);
+        return ids;
     }
 
     public async Task DeliverWithIdAsync(object message, Guid messageId) =>

@@ -80,4 +80,55 @@ public sealed class ResultsTests(CampaignApi api) : IClassFixture<CampaignApi>
 
         Assert.Equal(HttpStatusCode.NotFound, (await api.ClientFor($"tenant-{Guid.NewGuid():N}").GetAsync($"/api/v1/campaigns/{id}/results", Token)).StatusCode);
     }
+
+    [Fact]
+    public async Task Campaigns_are_compared_side_by_side_as_each_one_counts_alone()
+    {
+        var tenant = $"tenant-{Guid.NewGuid():N}";
+        var (ada, ben) = ((await api.CustomersAsync(tenant, "Ada"))[0], (await api.CustomersAsync(tenant, "Ben"))[0]);
+        var client = api.ClientFor(tenant);
+        var first = await CampaignApi.LaunchToCustomersAsync(client);
+        var second = await CampaignApi.LaunchToCustomersAsync(client);
+        // Delivery as the sender would record it: both reached by the first campaign, only Ada by the second.
+        await api.CountAsync("WITH u AS (UPDATE campaign_recipients SET status = 'delivered', sent_at = now() WHERE campaign_id = $1 OR person_id = $2 RETURNING 1) SELECT count(*) FROM u", first, ada);
+        await api.CountAsync("WITH u AS (UPDATE campaign_recipients SET status = 'failed' WHERE campaign_id = $1 AND person_id = $2 RETURNING 1) SELECT count(*) FROM u", second, ben);
+        await api.Anonymous().GetAsync($"/api/v1/tracking/open/{await api.TrackingTokenAsync(first, ben)}", Token);
+
+        var response = await client.GetAsync($"/api/v1/campaigns/results?ids={second},{first},{second}", Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var items = (await CampaignApi.ReadAsync(response)).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([second, first], items.Select(i => i.GetProperty("campaignId").GetGuid()));
+        Assert.Equal([0.5m, 1m], items.Select(i => i.GetProperty("rates").GetProperty("delivery").GetDecimal()));
+        Assert.Equal([0m, 0.5m], items.Select(i => i.GetProperty("rates").GetProperty("open").GetDecimal()));
+        foreach (var item in items)
+        {
+            var alone = await CampaignApi.ReadAsync(await client.GetAsync($"/api/v1/campaigns/{item.GetProperty("campaignId").GetGuid()}/results", Token));
+            Assert.Equal(alone.GetRawText(), item.GetRawText());
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?ids=")]
+    [InlineData("?ids=not-an-id")]
+    public async Task A_comparison_without_campaign_ids_is_refused_naming_ids(string query)
+    {
+        var response = await api.ClientFor($"tenant-{Guid.NewGuid():N}").GetAsync($"/api/v1/campaigns/results{query}", Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await CampaignApi.ReadAsync(response)).GetProperty("errors").TryGetProperty("ids", out _));
+    }
+
+    [Fact]
+    public async Task Another_tenants_campaign_is_not_found_in_a_comparison()
+    {
+        var tenant = $"tenant-{Guid.NewGuid():N}";
+        await api.CustomersAsync(tenant, "Ada");
+        var id = await CampaignApi.LaunchToCustomersAsync(api.ClientFor(tenant));
+
+        var response = await api.ClientFor($"tenant-{Guid.NewGuid():N}").GetAsync($"/api/v1/campaigns/results?ids={id}", Token);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
 }

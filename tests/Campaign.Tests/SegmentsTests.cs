@@ -27,6 +27,9 @@ public sealed class SegmentsTests(CampaignApi api) : IClassFixture<CampaignApi>
         { """{"all":[{"field":"lastOrder","operator":"after","value":"2026-03-01T00:00:00Z"}]}""", "Cleo" },
         { """{"all":[{"field":"lastOrder","operator":"none"}]}""", "Ben,Dan" },
         { """{"all":[{"field":"openTickets","operator":"gte","value":1}]}""", "Ben" },
+        // Those without orders or tickets count as 0: they are in when 0 satisfies the condition.
+        { """{"all":[{"field":"totalSpend","operator":"lt","value":{"amount":"100.00","currency":"EUR"}}]}""", "Ben,Cleo,Dan" },
+        { """{"all":[{"field":"openTickets","operator":"eq","value":0}]}""", "Ada,Cleo,Dan" },
         { """{"all":[{"field":"lifecycleStage","operator":"in","values":["customer"]},{"any":[{"field":"country","operator":"in","values":["US"]},{"field":"age","operator":"between","min":30,"max":40}]}]}""", "Ada,Dan" },
         { """{"any":[{"all":[{"field":"tags","operator":"hasAny","values":["vip"]},{"field":"country","operator":"in","values":["DE"]},{"field":"lastOrder","operator":"after","value":"2026-03-01T00:00:00Z"}]},{"field":"openTickets","operator":"gt","value":0}]}""", "Ben,Cleo" },
     };

@@ -397,6 +397,11 @@ namespace CrmCloud.Campaign.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("last_name");
 
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("message_id");
+
                     b.Property<string>("OfferCode")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
@@ -435,6 +440,10 @@ namespace CrmCloud.Campaign.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_campaign_recipients");
+
+                    b.HasIndex("ClaimedAt")
+                        .HasDatabaseName("ix_campaign_recipients_sending")
+                        .HasFilter("status = 'sending'");
 
                     b.HasIndex("Token")
                         .IsUnique()

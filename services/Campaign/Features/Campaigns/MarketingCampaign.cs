@@ -65,6 +65,13 @@ public sealed class MarketingCampaign : VersionedResource<CampaignDetails>
         Touch(now);
     }
 
+    /// <summary>A scheduled campaign whose send time has come starts sending.</summary>
+    public void Start(DateTimeOffset now)
+    {
+        Status = CampaignStatus.Running;
+        Touch(now);
+    }
+
     public void Cancel(DateTimeOffset now)
     {
         Status = CampaignStatus.Cancelled;

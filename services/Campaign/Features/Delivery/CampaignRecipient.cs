@@ -39,6 +39,9 @@ public sealed class CampaignRecipient : Platform.Data.IEntity, Platform.Data.ITe
 
     public DateTimeOffset? ClaimedAt { get; private set; }
 
+    /// <summary>Set with the claim, from campaign and recipient (<see cref="CampaignMessage.MessageIdOf"/>): the name the message is sent under.</summary>
+    public string? MessageId { get; private set; }
+
     public DateTimeOffset? SentAt { get; private set; }
 
     public string? Error { get; private set; }
@@ -65,5 +68,8 @@ internal sealed class CampaignRecipientConfiguration : IEntityTypeConfiguration<
         recipient.Property(r => r.OfferCode).HasMaxLength(32);
         recipient.Property(r => r.Status).HasMaxLength(16);
         recipient.Property(r => r.Error).HasMaxLength(500);
+        recipient.Property(r => r.MessageId).HasMaxLength(300);
+        // Claims left behind by an instance that stopped: looked for on every round.
+        recipient.HasIndex(r => r.ClaimedAt).HasFilter("status = 'sending'").HasDatabaseName("ix_campaign_recipients_sending");
     }
 }

@@ -18,7 +18,11 @@ public static class CampaignResults
     /// <summary>The kinds that count as a response: an open alone shows little (images may load unasked).</summary>
     public static readonly string[] ResponseKinds = ["clicked", "replied", "converted"];
 
-    public static RouteHandlerBuilder MapCampaignResults(this IEndpointRouteBuilder app) =>
+    /// <summary>How many campaigns one comparison holds: side by side, more stop being readable.</summary>
+    public const int MaxCompared = 20;
+
+    public static void MapCampaignResults(this IEndpointRouteBuilder app)
+    {
         app.MapGet("/api/v1/campaigns/{id:guid}/results", Get)
             .WithTags("Campaigns")
             .RequireScope(Scopes.Read("campaign"))
@@ -31,6 +35,18 @@ public static class CampaignResults
                 + "cancelled ones not counted), revenue (their net totals per currency), cost, and returnOnCost ((revenue − cost) / cost in the cost's currency).")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        app.MapGet("/api/v1/campaigns/results", Compare)
+            .WithTags("Campaigns")
+            .RequireScope(Scopes.Read("campaign"))
+            .WithName("CompareCampaignResults")
+            .WithSummary("Compare campaigns' results side by side")
+            .WithDescription(
+                $"ids: up to {MaxCompared} campaign ids, comma-separated; the items are each campaign's results (as GetCampaignResults counts them) "
+                + "in the order asked. A campaign the tenant does not have answers 404.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
     private static async Task<Results<Ok<CampaignResultsResponse>, ProblemHttpResult>> Get(Guid id, CampaignDb db, CancellationToken cancellationToken)
     {
         if (await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } campaign)
@@ -38,6 +54,47 @@ public static class CampaignResults
             return ApiProblems.NotFound("campaign", id);
         }
 
+        return TypedResults.Ok(await CountAsync(db, campaign, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<CampaignComparison>, ValidationProblem, ProblemHttpResult>> Compare(string? ids, CampaignDb db, CancellationToken cancellationToken)
+    {
+        var parts = (ids ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var asked = parts.Select(part => Guid.TryParse(part, out var id) ? id : (Guid?)null).ToList();
+        var errors = new FieldErrors();
+        if (asked.Count == 0 || asked.Any(id => id is null))
+        {
+            errors.Add("ids", "Expected campaign ids, comma-separated.");
+        }
+        else if (asked.Distinct().Count() > MaxCompared)
+        {
+            errors.Add("ids", $"At most {MaxCompared} campaigns are compared at once.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var wanted = asked.Select(id => id!.Value).Distinct().ToList();
+        var campaigns = await db.Campaigns.AsNoTracking().Where(c => wanted.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        if (wanted.Where(id => !campaigns.ContainsKey(id)).ToList() is [var missing, ..])
+        {
+            return ApiProblems.NotFound("campaign", missing);
+        }
+
+        var items = new List<CampaignResultsResponse>();
+        foreach (var id in wanted)
+        {
+            items.Add(await CountAsync(db, campaigns[id], cancellationToken));
+        }
+
+        return TypedResults.Ok(new CampaignComparison(items));
+    }
+
+    private static async Task<CampaignResultsResponse> CountAsync(CampaignDb db, MarketingCampaign campaign, CancellationToken cancellationToken)
+    {
+        var id = campaign.Id;
         var states = await db.Recipients.Where(r => r.CampaignId == id).GroupBy(r => r.Status)
             .Select(g => new { Status = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Status, g => g.Count, cancellationToken);
         var kinds = await db.Responses.Where(r => r.CampaignId == id).GroupBy(r => r.Kind)
@@ -62,8 +119,9 @@ public static class CampaignResults
             returnOnCost = Math.Round((earned - spent) / spent, 4, MidpointRounding.ToEven);
         }
 
-        return TypedResults.Ok(new CampaignResultsResponse(
+        return new CampaignResultsResponse(
             id,
+            campaign.Details.Name,
             WireNames<CampaignStatus>.Of(campaign.Status),
             campaign.AudienceCount,
             campaign.ExcludedWithoutConsent,
@@ -80,12 +138,13 @@ public static class CampaignResults
             orders,
             [.. revenue.Select(r => Money.Of(Currencies.Round(r.Amount, r.Currency), r.Currency))],
             cost,
-            returnOnCost));
+            returnOnCost);
     }
 }
 
 public sealed record CampaignResultsResponse(
     Guid CampaignId,
+    string Name,
     string Status,
     int Audience,
     int ExcludedWithoutConsent,
@@ -97,6 +156,9 @@ public sealed record CampaignResultsResponse(
     IReadOnlyList<Money> Revenue,
     Money? Cost,
     decimal? ReturnOnCost);
+
+/// <summary>Campaigns' results side by side, in the order asked.</summary>
+public sealed record CampaignComparison(IReadOnlyList<CampaignResultsResponse> Items);
 
 public sealed record DeliveryCounts(int Pending, int Delivered, int Failed, int Listed, int Cancelled);
 

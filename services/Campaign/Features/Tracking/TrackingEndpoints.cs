@@ -62,6 +62,13 @@ public static partial class TrackingEndpoints
     public static IReadOnlySet<string> LinksOf(string? body) =>
         body is null ? new HashSet<string>() : Link().Matches(body).Select(m => WebUtility.HtmlDecode(m.Value)).ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The body with each absolute http(s) link replaced by <paramref name="tracked"/>'s link for it: links are found and
+    /// compared as <see cref="LinksOf"/> finds them, so every rewritten link passes the click route's check.
+    /// </summary>
+    public static string TrackLinks(string body, Func<string, string> tracked) =>
+        Link().Replace(body, m => WebUtility.HtmlEncode(tracked(WebUtility.HtmlDecode(m.Value))));
+
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Open(string token, CampaignDb db, TimeProvider time, HttpResponse response, CancellationToken cancellationToken)
     {
         if (await RecipientAsync(db, token, cancellationToken) is not { } recipient)
