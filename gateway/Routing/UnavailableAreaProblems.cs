@@ -53,6 +53,12 @@ internal static partial class UnavailableAreaProblems
         return TypedResults.Problem(statusCode: status, title: title, detail: detail);
     }
 
+    /// <summary>Every instance of the area's service failed recently: the gateway does not try until the circuit half-opens.</summary>
+    public static ProblemHttpResult CircuitOpen(string area) => TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: $"The {area} service is unavailable.",
+        detail: $"Recent requests to the {area} service failed, so the gateway is not sending it more for a moment. Try again after Retry-After.");
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding to the {Area} service failed: {ForwarderError}")]
     private static partial void LogUnavailable(ILogger logger, string area, ForwarderError forwarderError);
 }
