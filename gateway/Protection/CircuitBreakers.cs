@@ -3,7 +3,6 @@ using System.Globalization;
 using CrmCloud.Gateway.Routing;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
 namespace CrmCloud.Gateway.Protection;
@@ -120,7 +119,7 @@ internal static class CircuitBreakerSteps
 
             if (feature.ProxiedDestination is { } destination)
             {
-                breakers.Record(destination.DestinationId, failed: context.Features.Get<IForwarderErrorFeature>() is not null);
+                breakers.Record(destination.DestinationId, failed: UnavailableAreaProblems.ServiceFailed(context));
             }
         });
         return proxy;
