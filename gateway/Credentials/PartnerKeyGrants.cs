@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using CrmCloud.ServiceDefaults.Security;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CrmCloud.Gateway.Credentials;
@@ -19,8 +20,9 @@ internal sealed partial class PartnerKeyGrants : IHostedService
     private readonly ILogger<PartnerKeyGrants> _logger;
     private readonly string _prefix;
     private readonly TimeSpan _cacheFor;
+    private bool _subscribed;
 
-    public PartnerKeyGrants(IConnectionMultiplexer redis, IConfiguration configuration, Microsoft.Extensions.Options.IOptions<PartnerKeyOptions> options, TimeProvider time, ILogger<PartnerKeyGrants> logger)
+    public PartnerKeyGrants(IConnectionMultiplexer redis, IConfiguration configuration, IOptions<PartnerKeyOptions> options, TimeProvider time, ILogger<PartnerKeyGrants> logger)
     {
         _redis = redis;
         _time = time;
@@ -50,9 +52,36 @@ internal sealed partial class PartnerKeyGrants : IHostedService
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var channel = RedisChannel.Literal(PartnerKeys.RevokedChannel(_prefix));
-        await _redis.GetSubscriber().SubscribeAsync(channel, (_, hash) => Forget(hash.ToString()));
-        _redis.ConnectionRestored += (_, _) => _cache.Clear();
+        _redis.ConnectionRestored += (_, _) =>
+        {
+            _cache.Clear();
+            // Errors are logged inside; the next restoration tries again.
+            _ = SubscribeAsync();
+        };
+        await SubscribeAsync();
+    }
+
+    /// <summary>
+    /// Listens for revocations. Start-up does not wait for Redis: without it the subscription is made when the
+    /// connection is restored, and until then grants live at most <see cref="PartnerKeyOptions.CacheFor"/>.
+    /// </summary>
+    private async Task SubscribeAsync()
+    {
+        if (Volatile.Read(ref _subscribed))
+        {
+            return;
+        }
+
+        try
+        {
+            var channel = RedisChannel.Literal(PartnerKeys.RevokedChannel(_prefix));
+            await _redis.GetSubscriber().SubscribeAsync(channel, (_, hash) => Forget(hash.ToString()));
+            Volatile.Write(ref _subscribed, true);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            LogNotSubscribed(_logger, exception);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -84,6 +113,9 @@ internal sealed partial class PartnerKeyGrants : IHostedService
                 : null;
         return new PartnerKeyGrant(keyId, tenant, values.GetValueOrDefault(PartnerKeys.ScopesField, ""), expiresAt);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not listen for API key revocations yet; grants are trusted from memory for their cache time only")]
+    private static partial void LogNotSubscribed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API key {ApiKeyId} was revoked or rotated; forgotten")]
     private static partial void LogRevoked(ILogger logger, string apiKeyId);

@@ -72,6 +72,8 @@ public sealed class ApiKeyTests(GatewaySystem system) : IClassFixture<GatewaySys
 
         Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
         Assert.Equal("application/problem+json", write.Content.Headers.ContentType?.MediaType);
+        var problem = await write.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Contains("contacts:write", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         // Sales is stopped in this system: a 403 proves the gateway refused before trying to reach it.
         Assert.Equal(HttpStatusCode.Forbidden, otherArea.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, keys.StatusCode);
