@@ -9,6 +9,7 @@ using CrmCloud.Bench;
 //   import --gateway <url> --token <jwt> --file people.csv [--dedupe skip]
 //   search --url <contacts or gateway url> --token <jwt> --queries 1000 [--warmup 50] [--seed 7]
 //   orders --gateway <url> --token <jwt> --orders 2000 [--concurrency 8] [--products 20] [--warmup 50]
+//   keys --gateway <url> --contacts <url> --token <admin jwt> [--requests 2000] [--warmup 200]   (PartnerKeyLatency.cs)
 var options = Options.Parse(args.Skip(1));
 try
 {
@@ -17,6 +18,7 @@ try
         "import" => await ImportAsync(options),
         "search" => await SearchAsync(options),
         "orders" => await OrdersAsync(options),
+        "keys" => await CrmCloud.Bench.Measure.PartnerKeyLatency.RunAsync(options, Summary, Percentile),
         _ => Usage(),
     };
 }
@@ -277,6 +279,7 @@ static int Usage()
           import --gateway <url> --token <jwt> --file <people.csv> [--dedupe skip|update|create]
           search --url <contacts or gateway url> --token <jwt> --queries <n> [--warmup <n>] [--seed <n>]
           orders --gateway <url> --token <jwt> --orders <n> [--concurrency <n>] [--products <n>] [--warmup <n>]
+          keys --gateway <url> --contacts <url> --token <admin jwt> [--requests <n>] [--warmup <n>]
         """);
     return 2;
 }
