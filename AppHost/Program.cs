@@ -19,6 +19,9 @@ var sales = AddService("sales", "../services/Sales/Sales.csproj");
 var campaign = AddService("campaign", "../services/Campaign/Campaign.csproj").WithReference(mail).WaitFor(mail);
 var support = AddService("support", "../services/Support/Support.csproj");
 var billing = AddService("billing", "../services/Billing/Billing.csproj");
+// Partner credentials (and later webhooks): writes the API keys' grants to the Redis the gateway reads them from.
+var integrations = AddService("integrations", "../services/Integrations/Integrations.csproj")
+    .WithReference(cache).WaitFor(cache);
 
 builder.AddProject("gateway", "../gateway/Gateway.csproj")
     .WithReference(contacts).WaitFor(contacts)
@@ -26,6 +29,7 @@ builder.AddProject("gateway", "../gateway/Gateway.csproj")
     .WithReference(campaign).WaitFor(campaign)
     .WithReference(support).WaitFor(support)
     .WithReference(billing).WaitFor(billing)
+    .WithReference(integrations).WaitFor(integrations)
     .WithReference(cache).WaitFor(cache)
     .WithHttpEndpoint(port: 8080)
     .WithExternalHttpEndpoints()

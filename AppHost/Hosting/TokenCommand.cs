@@ -3,7 +3,10 @@ using Microsoft.Extensions.Configuration;
 
 namespace CrmCloud.AppHost.Hosting;
 
-/// <summary><c>token --tenant acme [--scopes "contacts:read ..."]</c>: prints only the token, for scripts and curl.</summary>
+/// <summary>
+/// <c>token --tenant acme [--scopes "contacts:read ..."] [--roles "admin"]</c>: prints only the token, for scripts and curl.
+/// Without <c>--roles</c> the developer is the tenant's administrator; <c>--roles ""</c> makes a plain user.
+/// </summary>
 internal static class TokenCommand
 {
     public static int Run(IConfiguration configuration)
@@ -11,7 +14,7 @@ internal static class TokenCommand
         var tenant = configuration["tenant"];
         if (string.IsNullOrWhiteSpace(tenant))
         {
-            Console.Error.WriteLine("Usage: token --tenant <name> [--scopes \"contacts:read contacts:write ...\"]");
+            Console.Error.WriteLine("Usage: token --tenant <name> [--scopes \"contacts:read contacts:write ...\"] [--roles \"admin\"]");
             return 2;
         }
 
@@ -22,8 +25,9 @@ internal static class TokenCommand
             return 2;
         }
 
+        var roles = configuration["roles"]?.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries);
         var state = new StateDirectory(configuration[StateDirectory.ConfigurationKey] ?? StateDirectory.DefaultPath);
-        Console.Out.WriteLine(DevelopmentTokens.Create(state.DevelopmentSigningKey(), tenant, scopes));
+        Console.Out.WriteLine(DevelopmentTokens.Create(state.DevelopmentSigningKey(), tenant, scopes, roles: roles));
         return 0;
     }
 }

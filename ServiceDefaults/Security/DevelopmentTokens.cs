@@ -18,10 +18,13 @@ public static class DevelopmentTokens
         IEnumerable<string>? scopes = null,
         string subject = "developer",
         TimeSpan? lifetime = null,
-        string audience = CrmAuthenticationOptions.DefaultAudience)
+        string audience = CrmAuthenticationOptions.DefaultAudience,
+        IEnumerable<string>? roles = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenant);
         var granted = scopes?.ToArray() is { Length: > 0 } named ? named : [.. Scopes.All];
+        // A developer administers their own tenant unless told otherwise.
+        var held = roles?.ToArray() ?? [CrmRoles.Admin];
         var now = DateTime.UtcNow;
         var descriptor = new SecurityTokenDescriptor
         {
@@ -35,6 +38,7 @@ public static class DevelopmentTokens
                 new Claim(CrmClaims.Subject, subject),
                 new Claim(CrmClaims.Tenant, tenant),
                 new Claim(CrmClaims.Scope, string.Join(' ', granted)),
+                .. held.Select(role => new Claim(CrmClaims.Roles, role)),
             ]),
             SigningCredentials = new SigningCredentials(SecurityKey(signingKey), SecurityAlgorithms.HmacSha256),
         };

@@ -14,6 +14,7 @@ using static CrmCloud.Bench.Measurement;
 //   invoices --gateway <url> --token <jwt> --invoices 2000 [--concurrency 8] [--warmup 50]   (Invoices.cs)
 //   segments --gateway <url> --token <jwt> [--runs 5] (over an audience seeded by Seed.dll audience)
 //   send --gateway <url> --token <jwt> --recipients 2000 (the mail sink on: every message is kept)
+//   keys --gateway <url> --contacts <url> --token <admin jwt> [--requests 2000] [--warmup 200]   (PartnerKeyLatency.cs)
 var options = Options.Parse(args.Skip(1));
 try
 {
@@ -26,6 +27,7 @@ try
         "invoices" => await Invoices.RunAsync(options),
         "segments" => await SegmentTimings.RunAsync(options),
         "send" => await SendRate.RunAsync(options),
+        "keys" => await PartnerKeyLatency.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -262,6 +264,7 @@ static int Usage()
           invoices --gateway <url> --token <jwt> --invoices <n> [--concurrency <n>] [--warmup <n>]
           segments --gateway <url> --token <jwt> [--runs <n>]
           send --gateway <url> --token <jwt> --recipients <n>
+          keys --gateway <url> --contacts <url> --token <admin jwt> [--requests <n>] [--warmup <n>]
         """);
     return 2;
 }

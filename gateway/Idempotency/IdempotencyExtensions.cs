@@ -1,4 +1,4 @@
-using CrmCloud.Gateway.Cache;
+using CrmCloud.ServiceDefaults.Cache;
 
 namespace CrmCloud.Gateway.Idempotency;
 

@@ -1,11 +1,15 @@
+using CrmCloud.ServiceDefaults.Security;
+
 namespace CrmCloud.Gateway.Routing;
 
 /// <summary>
 /// A business area: the service that owns it and the resources it serves under <c>/api/v1</c>.
 /// <see cref="PublicResources"/> are reached without credentials (a web form, a survey link, a tracking pixel):
 /// the service itself authenticates them by the key or token in the path.
+/// The gateway asks for the area's scope (<c>{area}:read</c> to read, <c>{area}:write</c> for anything else),
+/// unless <see cref="Policy"/> names the one authorization policy all its resources require.
 /// </summary>
-public sealed record ServiceArea(string Name, IReadOnlyList<string> Resources, IReadOnlyList<string>? PublicResources = null)
+public sealed record ServiceArea(string Name, IReadOnlyList<string> Resources, IReadOnlyList<string>? PublicResources = null, string? Policy = null)
 {
     /// <summary>The logical address service discovery resolves, as Aspire names it (<c>services__contacts__http__0</c>).</summary>
     public Uri ServiceAddress => new($"http://{Name}");
@@ -26,6 +30,7 @@ public static class ServiceAreas
         new("campaign", ["audience-members", "segments", "campaigns"], ["tracking"]),
         new("support", ["requesters", "tickets", "sla-policies", "business-calendars", "service-contracts", "kb-articles", "canned-responses", "assets", "inbound", "reports/support"], ["csat"]),
         new("billing", ["billing-accounts", "invoices", "credit-notes", "payments", "subscriptions", "tax-rates", "dunning", "reports/receivables", "reports/revenue"]),
+        new("integrations", ["api-keys"], Policy: AuthenticationExtensions.TenantAdminPolicy),
     ];
 
     /// <summary>

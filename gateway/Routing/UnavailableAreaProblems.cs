@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -17,8 +18,18 @@ internal static partial class UnavailableAreaProblems
         {
             await next(context);
 
-            if (context.Features.Get<IForwarderErrorFeature>() is not { } failure
-                || context.Response.StatusCode < StatusCodes.Status500InternalServerError)
+            if (context.Features.Get<IForwarderErrorFeature>() is not { } failure)
+            {
+                return;
+            }
+
+            // The route's timeout cancels the request as if the caller had gone, so YARP answers 400: it is the service's slowness.
+            if (TimedOut(context) && !context.Response.HasStarted)
+            {
+                context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
+            }
+
+            if (context.Response.StatusCode < StatusCodes.Status500InternalServerError)
             {
                 return;
             }
@@ -52,6 +63,23 @@ internal static partial class UnavailableAreaProblems
         };
         return TypedResults.Problem(statusCode: status, title: title, detail: detail);
     }
+
+    /// <summary>Whether the route's timeout (<c>Gateway:Timeouts</c>) ended the request.</summary>
+    public static bool TimedOut(HttpContext context) =>
+        context.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true;
+
+    /// <summary>
+    /// Whether forwarding failed because of the service (unreachable, broken or slow), not because the caller went away.
+    /// </summary>
+    public static bool ServiceFailed(HttpContext context) =>
+        context.Features.Get<IForwarderErrorFeature>() is { } failure
+        && (TimedOut(context) || failure.Error is not (ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeResponseCanceled));
+
+    /// <summary>Every instance of the area's service failed recently: the gateway does not try until the circuit half-opens.</summary>
+    public static ProblemHttpResult CircuitOpen(string area) => TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: $"The {area} service is unavailable.",
+        detail: $"Recent requests to the {area} service failed, so the gateway is not sending it more for a moment. Try again after Retry-After.");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding to the {Area} service failed: {ForwarderError}")]
     private static partial void LogUnavailable(ILogger logger, string area, ForwarderError forwarderError);

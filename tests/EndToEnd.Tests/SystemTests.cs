@@ -12,6 +12,7 @@ namespace CrmCloud.EndToEnd.Tests;
 public sealed class SystemTests(RunningSystem system)
 {
     private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(60);
+    private static readonly string[] ReadContacts = ["contacts:read"];
 
     [Fact]
     public async Task The_gateway_is_ready_and_refuses_a_stranger()
@@ -55,11 +56,34 @@ public sealed class SystemTests(RunningSystem system)
     {
         using var anonymous = new HttpClient { BaseAddress = system.Gateway };
 
-        foreach (var area in new[] { "contacts", "sales", "campaign", "support", "billing" })
+        foreach (var area in new[] { "contacts", "sales", "campaign", "support", "billing", "integrations" })
         {
             var document = await anonymous.GetFromJsonAsync<JsonElement>($"/openapi/{area}.json", TestContext.Current.CancellationToken);
             Assert.True(document.GetProperty("paths").EnumerateObject().Any(), $"The {area} document lists no paths.");
         }
+    }
+
+    [Fact]
+    public async Task A_partner_key_made_by_an_administrator_reads_through_the_gateway_until_it_is_revoked()
+    {
+        using var admin = await system.ClientForAsync($"e2e-{Guid.NewGuid():N}");
+        var created = await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "Webshop sync", scopes = ReadContacts }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var key = await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        using var partner = new HttpClient { BaseAddress = system.Gateway };
+        partner.DefaultRequestHeaders.Add("X-Api-Key", key.GetProperty("secret").GetString());
+
+        var read = await partner.GetAsync("/api/v1/people", TestContext.Current.CancellationToken);
+        var write = await partner.PostAsJsonAsync("/api/v1/people", new { lastName = "Partner" }, TestContext.Current.CancellationToken);
+        var revoked = await admin.PostAsync($"/api/v1/api-keys/{key.GetProperty("id")}/revoke", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        await Eventually.Until(
+            async () => (await partner.GetAsync("/api/v1/people")).StatusCode == HttpStatusCode.Unauthorized,
+            TimeSpan.FromSeconds(5),
+            "the gateway to refuse the revoked key");
     }
 
     [Fact]

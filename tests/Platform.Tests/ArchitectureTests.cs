@@ -13,6 +13,7 @@ public sealed class ArchitectureTests
         typeof(global::CrmCloud.Campaign.CampaignDb).Assembly,
         typeof(global::CrmCloud.Support.SupportDb).Assembly,
         typeof(global::CrmCloud.Billing.BillingDb).Assembly,
+        typeof(global::CrmCloud.Integrations.IntegrationsDb).Assembly,
     ];
 
     private static readonly Assembly GatewayAssembly = Assembly.Load("Gateway");

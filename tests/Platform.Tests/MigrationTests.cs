@@ -1,6 +1,7 @@
 using CrmCloud.Billing;
 using CrmCloud.Campaign;
 using CrmCloud.Contacts;
+using CrmCloud.Integrations;
 using CrmCloud.Platform.Data;
 using CrmCloud.Sales;
 using CrmCloud.ServiceDefaults.Tenancy;
@@ -13,7 +14,7 @@ namespace CrmCloud.Platform.Tests;
 /// <summary>Every model change comes with its checked-in migration.</summary>
 public sealed class MigrationTests
 {
-    public static TheoryData<string> Databases => ["contacts", "sales", "campaign", "support", "billing"];
+    public static TheoryData<string> Databases => ["contacts", "sales", "campaign", "support", "billing", "integrations"];
 
     [Theory]
     [MemberData(nameof(Databases))]
@@ -34,6 +35,7 @@ public sealed class MigrationTests
             "campaign" => new CampaignDb(Options<CampaignDb>(), tenant),
             "support" => new SupportDb(Options<SupportDb>(), tenant),
             "billing" => new BillingDb(Options<BillingDb>(), tenant),
+            "integrations" => new IntegrationsDb(Options<IntegrationsDb>(), tenant),
             _ => throw new ArgumentOutOfRangeException(nameof(service)),
         };
     }

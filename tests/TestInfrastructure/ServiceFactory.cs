@@ -19,7 +19,8 @@ public class ServiceFactory<TProgram>(TestServers servers, string databaseName) 
     private readonly string _runId = Guid.NewGuid().ToString("N")[..12];
     private readonly Dictionary<string, string?> _settings = [];
 
-    public string SigningKey { get; } = DevelopmentTokens.NewSigningKey();
+    /// <summary>The development signing key; processes that must accept each other's tokens (a gateway and its services) share one.</summary>
+    public string SigningKey { get; init; } = DevelopmentTokens.NewSigningKey();
 
     public string DatabaseConnectionString { get; private set; } = "";
 

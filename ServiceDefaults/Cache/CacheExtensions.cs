@@ -1,8 +1,10 @@
-using CrmCloud.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 
-namespace CrmCloud.Gateway.Cache;
+namespace CrmCloud.ServiceDefaults.Cache;
 
 public static class CacheExtensions
 {

@@ -1,0 +1,12 @@
+using CrmCloud.Integrations.Features.ApiKeys;
+using CrmCloud.Platform.Data;
+using CrmCloud.ServiceDefaults.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmCloud.Integrations;
+
+/// <summary>What partners are given to reach a tenant's data: API keys (and, later, webhook subscriptions).</summary>
+public sealed class IntegrationsDb(DbContextOptions<IntegrationsDb> options, TenantContext tenant) : ServiceDb(options, tenant)
+{
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+}
