@@ -91,6 +91,28 @@ public sealed class OrderCancellationTests(BillingApi api) : IClassFixture<Billi
     }
 
     [Fact]
+    public async Task An_invoice_credited_in_part_before_its_order_was_cancelled_is_credited_for_the_rest()
+    {
+        await api.DeliverAndWaitAsync(Placed());
+        var id = (await InvoiceAsync()).GetProperty("id").GetGuid();
+        await BillingApi.SendAsync(
+            api.ApiClient(_tenant), HttpMethod.Post, "/api/v1/credit-notes", new { invoiceId = id, reason = "Goodwill", lines = new[] { BillingApi.Line("Goodwill", 1, "10.00") } },
+            HttpStatusCode.Created);
+
+        await api.DeliverAndWaitAsync(Cancelled());
+
+        var invoice = await InvoiceAsync();
+        Assert.Equal("paid", invoice.GetProperty("status").GetString());
+        Assert.Equal("0.00", BillingApi.Amount(invoice.GetProperty("amountDue")));
+        var rest = (await CreditNotesAsync(id)).Single(n => n.GetProperty("reason").GetString() == "order cancelled");
+        // 19.00 net and 3.61 tax at 19 %, less the goodwill note's 10.00 untaxed.
+        Assert.Equal("9.00", BillingApi.Amount(rest.GetProperty("netTotal")));
+        Assert.Equal("3.61", BillingApi.Amount(rest.GetProperty("taxTotal")));
+        Assert.Equal("12.61", BillingApi.Amount(rest.GetProperty("total")));
+        Assert.Equal("0.00", BillingApi.Amount(rest.GetProperty("unapplied")));
+    }
+
+    [Fact]
     public async Task An_order_cancelled_before_its_placement_arrives_is_never_billed()
     {
         await api.DeliverAndWaitAsync(Cancelled());
