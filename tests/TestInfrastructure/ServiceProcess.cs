@@ -50,12 +50,22 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
-        await Eventually.Until(
-            async () => process.HasExited
-                ? throw new InvalidOperationException($"The service process exited with {process.ExitCode}:\n{service.Output}")
-                : await IsReadyAsync(probe),
-            TimeSpan.FromSeconds(90),
-            $"the service process at {address} to be ready");
+        try
+        {
+            await Eventually.Until(
+                async () => process.HasExited
+                    ? throw new InvalidOperationException($"The service process exited with {process.ExitCode}:\n{service.Output}")
+                    : await IsReadyAsync(probe),
+                TimeSpan.FromSeconds(90),
+                $"the service process at {address} to be ready");
+        }
+        catch
+        {
+            // A process that never became ready must not outlive the test.
+            await service.DisposeAsync();
+            throw;
+        }
+
         return service;
     }
 
