@@ -8,8 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace CrmCloud.Platform.Messaging;
 
 /// <summary>
-/// Publishes outbox rows in order and marks each sent once the broker has confirmed it. A row is
-/// retried until it is confirmed, so a broker outage delays events and loses none. Rows are claimed
+/// Publishes outbox rows in id order, a batch at a time with the broker's confirms awaited together, and marks
+/// each sent once the broker has confirmed it and every row before it. A row is retried until it is confirmed, so a broker outage delays events and loses none. Rows are claimed
 /// with <c>FOR UPDATE SKIP LOCKED</c>, so several instances of a service share the work.
 /// </summary>
 public sealed partial class OutboxDispatcher<TDb>(
@@ -73,25 +73,36 @@ public sealed partial class OutboxDispatcher<TDb>(
             .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
             .ToListAsync(cancellationToken);
 
+        // The whole batch is published with its confirms outstanding together (one round trip to the broker instead of
+        // one per row); rows are marked sent in order up to the first failure, and that row and all after it stay for the
+        // next attempt. Rows after a failure that did reach the broker go again with the same message id: inboxes drop them.
+        using var publishing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        publishing.CancelAfter(PublishTimeout);
+        var confirms = batch.Select(message => PublishAsync(message, publishing.Token)).ToList();
+        try
+        {
+            await Task.WhenAll(confirms);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Each row's own outcome is read below.
+        }
+
         var published = 0;
         Exception? failure = null;
-        foreach (var message in batch)
+        var sentAt = time.GetUtcNow();
+        foreach (var (message, confirm) in batch.Zip(confirms))
         {
-            try
+            if (confirm.IsCompletedSuccessfully)
             {
-                using var publishing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                publishing.CancelAfter(PublishTimeout);
-                await bus.Publish(message.Deserialize(), message.ResolveType(), context => context.MessageId = message.MessageId, publishing.Token);
-                message.MarkSent(time.GetUtcNow());
+                message.MarkSent(sentAt);
                 published++;
+                continue;
             }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Keep the order: nothing after a failed row goes out before it.
-                message.MarkFailed(exception.Message);
-                failure = exception;
-                break;
-            }
+
+            failure = confirm.Exception?.GetBaseException() ?? new OperationCanceledException("The broker did not confirm in time.");
+            message.MarkFailed(failure.Message);
+            break;
         }
 
         await db.SaveChangesAsync(CancellationToken.None);
@@ -103,6 +114,10 @@ public sealed partial class OutboxDispatcher<TDb>(
 
         return published;
     }
+
+    // Async, so that a row that cannot even be read fails as its own task instead of the whole batch.
+    private async Task PublishAsync(OutboxMessage message, CancellationToken cancellationToken) =>
+        await bus.Publish(message.Deserialize(), message.ResolveType(), context => context.MessageId = message.MessageId, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed {Failures} time(s) in a row; retrying in {Wait}")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception, int failures, TimeSpan wait);
