@@ -53,6 +53,8 @@ public sealed class ReferenceTests(ReferenceSystem system) : IClassFixture<Refer
         var (exitCode, output) = await RunAsync(folder.FullName, "npx", "--yes", Spectral, "lint", "openapi.json", "--ruleset", ".spectral.json", "--fail-severity", "error");
 
         Assert.True(exitCode == 0, $"Spectral found errors in the merged document ({folder.FullName}/openapi.json):\n{output}");
+        // Kept only when it fails, for reading.
+        folder.Delete(recursive: true);
     }
 
     [Fact]
