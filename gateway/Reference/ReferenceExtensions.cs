@@ -6,35 +6,46 @@ using Scalar.AspNetCore;
 namespace CrmCloud.Gateway.Reference;
 
 /// <summary>
-/// The API reference: each service's OpenAPI document, served by the gateway at
-/// <c>/openapi/{area}.json</c>, and an interactive page at <c>/docs</c> listing them all. Both are anonymous.
+/// The API reference: the merged OpenAPI document of every service at <c>/openapi/v1.json</c>, each service's own
+/// at <c>/openapi/{area}.json</c>, and an interactive page at <c>/docs</c> showing them. All are anonymous.
 /// </summary>
-public static partial class ReferenceExtensions
+public static class ReferenceExtensions
 {
     public const string DocsPath = "/docs";
+    public const string MergedDocumentPath = "/openapi/v1.json";
+
+    /// <summary>The header naming the areas the merged document lacks because their service did not answer.</summary>
+    public const string UnavailableAreasHeader = "X-Unavailable-Areas";
 
     private const string Tag = "Reference";
-    private const string DocumentsClient = "openapi-documents";
-
-    /// <summary>Where each service publishes its own document (ServiceDefaults maps it).</summary>
-    private const string ServiceDocumentPath = "/openapi/v1.json";
 
     public static IServiceCollection AddApiReference(this IServiceCollection services)
     {
-        // ServiceDefaults gives the client service discovery (http://contacts) and the standard resilience
-        // handler: a service that is down answers after its retries, in a few seconds.
-        services.AddHttpClient(DocumentsClient);
+        // ServiceDefaults gives the client service discovery (http://contacts) and the standard resilience handler.
+        services.AddHttpClient(ServiceDocuments.ClientName);
+        services.AddMemoryCache();
+        services.AddSingleton<ServiceDocuments>();
         return services;
     }
 
     public static WebApplication MapApiReference(this WebApplication app)
     {
+        // A literal route: it wins over the gateway's own document, which ServiceDefaults maps at /openapi/{documentName}.json.
+        app.MapGet(MergedDocumentPath, GetMergedDocumentAsync)
+            .AllowAnonymous()
+            .WithName("GetMergedOpenApiDocument")
+            .WithSummary("The OpenAPI document of the whole API")
+            .WithDescription("Every service's paths as the gateway exposes them, with their schemas and both security schemes. "
+                + $"When a service does not answer, its area is missing and named in the `{UnavailableAreasHeader}` header "
+                + $"and the `{MergedDocument.UnavailableAreasExtension}` extension.")
+            .WithTags(Tag)
+            .Produces<JsonObject>(contentType: "application/json");
+
         foreach (var area in ServiceAreas.All)
         {
-            app.MapGet(DocumentPath(area), (HttpContext context, IHttpClientFactory clients, ILoggerFactory loggers) =>
-                    GetDocumentAsync(area, context, clients, loggers.CreateLogger(typeof(ReferenceExtensions))))
+            app.MapGet(DocumentPath(area), (HttpContext context, ServiceDocuments documents) => GetDocumentAsync(area, context, documents))
                 .AllowAnonymous()
-                .WithName($"Get{char.ToUpperInvariant(area.Name[0])}{area.Name[1..]}OpenApiDocument")
+                .WithName($"Get{MergedDocument.Title(area)}OpenApiDocument")
                 .WithSummary($"The OpenAPI document of the {area.Name} service")
                 .WithDescription($"The document the {area.Name} service publishes, with the gateway as its server.")
                 .WithTags(Tag)
@@ -51,64 +62,50 @@ public static partial class ReferenceExtensions
                     .DisableTelemetry()
                     .DisableAgent()
                     .DisableMcp();
+                options.AddDocument("v1", "CrmCloud API", MergedDocumentPath, isDefault: true);
                 foreach (var area in ServiceAreas.All)
                 {
-                    options.AddDocument(area.Name, Title(area), DocumentPath(area), isDefault: area == ServiceAreas.All[0]);
+                    options.AddDocument(area.Name, MergedDocument.Title(area), DocumentPath(area));
                 }
             })
             // A group of endpoints (the page and its local script assets): endpoint names would not be unique.
             .AllowAnonymous()
-            .WithSummary("The interactive API reference of every service")
+            .WithSummary("The interactive API reference")
             .WithTags(Tag);
         return app;
     }
 
     private static string DocumentPath(ServiceArea area) => $"/openapi/{area.Name}.json";
 
-    private static string Title(ServiceArea area) => $"{char.ToUpperInvariant(area.Name[0])}{area.Name[1..]}";
-
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetDocumentAsync(
-        ServiceArea area, HttpContext context, IHttpClientFactory clients, ILogger logger)
+    private static async Task<ContentHttpResult> GetMergedDocumentAsync(HttpContext context, ServiceDocuments documents)
     {
-        JsonNode? document;
-        try
+        var merged = await documents.MergedAsync(context.RequestAborted);
+        if (merged.Unavailable.Count > 0)
         {
-            using var client = clients.CreateClient(DocumentsClient);
-            using var response = await client.GetAsync(new Uri(area.ServiceAddress, ServiceDocumentPath), context.RequestAborted);
-            if (!response.IsSuccessStatusCode)
-            {
-                LogDocumentRefused(logger, area.Name, (int)response.StatusCode);
-                return Unavailable(area);
-            }
-
-            await using var body = await response.Content.ReadAsStreamAsync(context.RequestAborted);
-            document = await JsonNode.ParseAsync(body, cancellationToken: context.RequestAborted);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or System.Text.Json.JsonException or TimeoutException)
-        {
-            LogDocumentUnavailable(logger, area.Name, exception);
-            return Unavailable(area);
+            context.Response.Headers[UnavailableAreasHeader] = string.Join(", ", merged.Unavailable.Select(area => area.Name));
         }
 
-        if (document is not JsonObject root)
-        {
-            return Unavailable(area);
-        }
-
-        // Callers reach every service through the gateway: the document names the gateway as its server.
-        var request = context.Request;
-        root["servers"] = new JsonArray(new JsonObject { ["url"] = $"{request.Scheme}://{request.Host}{request.PathBase}" });
-        return TypedResults.Content(root.ToJsonString(), "application/json");
+        var document = (JsonObject)merged.Document.DeepClone();
+        return TypedResults.Content(WithGatewayAsServer(document, context.Request).ToJsonString(), "application/json");
     }
 
-    private static ProblemHttpResult Unavailable(ServiceArea area) => TypedResults.Problem(
-        statusCode: StatusCodes.Status502BadGateway,
-        title: $"The {area.Name} reference is unavailable.",
-        detail: $"The gateway could not fetch the OpenAPI document of the {area.Name} service. Try again shortly.");
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetDocumentAsync(ServiceArea area, HttpContext context, ServiceDocuments documents)
+    {
+        if (await documents.FetchAsync(area, context.RequestAborted) is not { } document)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status502BadGateway,
+                title: $"The {area.Name} reference is unavailable.",
+                detail: $"The gateway could not fetch the OpenAPI document of the {area.Name} service. Try again shortly.");
+        }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Area} service answered {StatusCode} for its OpenAPI document")]
-    private static partial void LogDocumentRefused(ILogger logger, string area, int statusCode);
+        return TypedResults.Content(WithGatewayAsServer(document, context.Request).ToJsonString(), "application/json");
+    }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The OpenAPI document of the {Area} service could not be fetched")]
-    private static partial void LogDocumentUnavailable(ILogger logger, string area, Exception exception);
+    /// <summary>Callers reach every service through the gateway: the document names the gateway as its server.</summary>
+    private static JsonObject WithGatewayAsServer(JsonObject document, HttpRequest request)
+    {
+        document["servers"] = new JsonArray(new JsonObject { ["url"] = $"{request.Scheme}://{request.Host}{request.PathBase}" });
+        return document;
+    }
 }

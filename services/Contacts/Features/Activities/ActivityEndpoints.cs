@@ -36,7 +36,8 @@ public static class ActivityEndpoints
         activities.MapGet("/{id:guid}", Get)
             .RequireScope(Scopes.Read("contacts"))
             .WithName("GetActivity")
-            .WithSummary("Get an activity");
+            .WithSummary("Get an activity")
+            .WithDescription("Answers the activity with its ETag, to send as If-Match when changing or deleting it. 404 when the tenant has no such activity.");
 
         activities.MapGet("/", List)
             .RequireScope(Scopes.Read("contacts"))
@@ -60,6 +61,7 @@ public static class ActivityEndpoints
             .RequireScope(Scopes.Write("contacts"))
             .WithName("DeleteActivity")
             .WithSummary("Delete an activity (removed permanently)")
+            .WithDescription("Removes the activity from its person's or company's timeline. If-Match with the ETag guards against deleting a version the caller has not seen (412).")
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         app.MapGet("/api/v1/people/{id:guid}/timeline", Timeline)

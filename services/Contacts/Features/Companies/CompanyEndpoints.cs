@@ -36,7 +36,8 @@ public static class CompanyEndpoints
         companies.MapGet("/{id:guid}", Get)
             .RequireScope(Scopes.Read("contacts"))
             .WithName("GetCompany")
-            .WithSummary("Get a company");
+            .WithSummary("Get a company")
+            .WithDescription("Answers the company with its ETag, to send as If-Match when changing or deleting it. 404 when the tenant has no such company.");
 
         companies.MapGet("/", List)
             .RequireScope(Scopes.Read("contacts"))

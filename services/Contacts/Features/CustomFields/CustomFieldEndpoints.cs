@@ -41,6 +41,7 @@ public static class CustomFieldEndpoints
             .RequireScope(Scopes.Read("contacts"))
             .WithName("GetCustomField")
             .WithSummary("Get a custom field")
+            .WithDescription("Answers the field's definition with its ETag, to send as If-Match when changing or deleting it. 404 when the tenant has no such field.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         fields.MapGet("/", List)

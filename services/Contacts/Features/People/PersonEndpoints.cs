@@ -50,7 +50,8 @@ public static class PersonEndpoints
         people.MapGet("/{id:guid}", Get)
             .RequireScope(Scopes.Read("contacts"))
             .WithName("GetPerson")
-            .WithSummary("Get a person");
+            .WithSummary("Get a person")
+            .WithDescription("Answers the person with their ETag, to send as If-Match when changing or deleting them. 404 when the tenant has no such person.");
 
         people.MapGet("/", List)
             .RequireScope(Scopes.Read("contacts"))
