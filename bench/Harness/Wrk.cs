@@ -34,6 +34,11 @@ internal static class Wrk
         {{Done}}
         """;
 
+    /// <summary>The body of a create; NAME is replaced by a name unique to the request.</summary>
+    private const string PersonTemplate = """{"firstName":"Bench","lastName":"Writer NAME","email":"NAME@example.com"}""";
+
+    public static string PersonBody(string name) => PersonTemplate.Replace("NAME", name, StringComparison.Ordinal);
+
     /// <summary>POST /api/v1/people, each body unique across threads and runs (the run's tag, the thread, a counter).</summary>
     public static string CreatePeople(string run) => $$"""
         local threads = 0
@@ -45,8 +50,10 @@ internal static class Wrk
         request = function()
           created = created + 1
           local name = string.format("%s-%d-%d", "{{run}}", tid, created)
-          local body = string.format('{"firstName":"Bench","lastName":"Writer %s","email":"%s@example.com"}', name, name)
-          return wrk.format("POST", "/api/v1/people", { ["Content-Type"] = "application/json" }, body)
+          local body = string.gsub('{{PersonTemplate}}', "NAME", name)
+          -- Headers given to wrk.format replace those of the command line (the bearer token): add to them instead.
+          wrk.headers["Content-Type"] = "application/json"
+          return wrk.format("POST", "/api/v1/people", nil, body)
         end
         {{Done}}
         """;
