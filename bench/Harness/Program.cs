@@ -23,6 +23,8 @@ var plan = smoke ? Plan.Smoke : Plan.Full;
 var at = DateTimeOffset.UtcNow;
 var run = at.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 var tenant = $"bench-{run}";
+// The seed's ids come from its random seed: a run of its own keeps a second run into the same database apart.
+var seed = (at.ToUnixTimeSeconds() % int.MaxValue).ToString(CultureInfo.InvariantCulture);
 var machine = Machine.Here();
 
 await using var system = options.Optional("gateway") is { } gateway
@@ -31,7 +33,7 @@ await using var system = options.Optional("gateway") is { } gateway
 Say($"system: gateway {system.Gateway}, contacts {system.Contacts}" + (system.ColdStart is { } cold ? $", up in {cold.TotalSeconds:0.0} s" : ", attached"));
 
 Say($"seeding {plan.People} people for tenant {tenant}...");
-Say((await Tool.RunAsync("dotnet", ["bench/Seed/bin/Release/net10.0/Seed.dll", "people", "--tenant", tenant, "--count", plan.People.ToString(CultureInfo.InvariantCulture), "--connection", system.ContactsDatabase])).Trim());
+Say((await Tool.RunAsync("dotnet", ["bench/Seed/bin/Release/net10.0/Seed.dll", "people", "--tenant", tenant, "--count", plan.People.ToString(CultureInfo.InvariantCulture), "--seed", seed, "--connection", system.ContactsDatabase])).Trim());
 var token = (await Tool.RunAsync("dotnet", [SystemUnderTest.AppHost, "token", "--tenant", tenant, $"--StateDirectory={system.State}"])).Trim();
 var ids = await PeopleAsync(system.ContactsDatabase, tenant);
 var idle = system.ResidentMemory();
@@ -75,16 +77,16 @@ Row[] rows =
     new("5. footprint: largest service under the write load", $"{largestLoaded.Key} {Report.Megabytes(largestLoaded.Value)}", "", "", "", null),
     system.ColdStart is { } start
         ? new("5. cold start: ./crm up to all healthy (after a build)", $"{start.TotalSeconds:0.0} s", "", "", "≤ 60 s", start.TotalSeconds <= 60)
-        : Row.NotMeasured("5. cold start (the system was already running)", "≤ 60 s"),
+        : new("5. cold start: ./crm up to all healthy", "not measured: the system was already running", "", "", "≤ 60 s", null),
 ];
 
 var report = new Report(
     at, smoke ? "smoke" : "full", machine, await VersionsAsync(system.ContactsDatabase), rows, idle, loaded,
-    new Dictionary<string, object>
+    new Dictionary<string, object?>
     {
         ["tenant"] = tenant, ["people"] = plan.People, ["gatewayUnderLoad"] = gatewayLoad, ["contactsUnderLoad"] = directLoad,
         ["gatewayOneConnection"] = gatewayAlone, ["contactsOneConnection"] = directAlone, ["creates"] = creates, ["pgbench"] = inserts,
-        ["coldStartSeconds"] = system.ColdStart?.TotalSeconds ?? double.NaN,
+        ["coldStartSeconds"] = system.ColdStart?.TotalSeconds,
     });
 Console.WriteLine();
 Console.WriteLine(report.Markdown());

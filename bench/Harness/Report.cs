@@ -28,7 +28,7 @@ internal sealed record Machine(int Cores, long MemoryBytes, string Cpu, double L
 /// <summary>The table printed and written to <c>bench/results/&lt;time&gt;.md</c>, the raw figures to <c>.json</c> beside it.</summary>
 internal sealed record Report(
     DateTimeOffset At, string Mode, Machine Machine, IReadOnlyDictionary<string, string> Versions, IReadOnlyList<Row> Rows,
-    IReadOnlyDictionary<string, long> IdleMemory, IReadOnlyDictionary<string, long> LoadedMemory, IReadOnlyDictionary<string, object> Raw)
+    IReadOnlyDictionary<string, long> IdleMemory, IReadOnlyDictionary<string, long> LoadedMemory, IReadOnlyDictionary<string, object?> Raw)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
