@@ -116,12 +116,19 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
         return memory;
     }
 
+    /// <summary>Set after a clean run: the state folder of a system started here is deleted with it (a failed run keeps it, logs included).</summary>
+    public bool DiscardState { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         if (appHost is not null)
         {
             await StopAsync(appHost);
             appHost.Dispose();
+            if (DiscardState)
+            {
+                Directory.Delete(State, recursive: true);
+            }
         }
     }
 
