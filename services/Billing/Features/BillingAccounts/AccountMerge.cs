@@ -24,7 +24,8 @@ public static class AccountMerge
 {
     public static async Task MergeAsync(BillingDb db, Guid survivor, Guid[] merged, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await RecordAsync(db, survivor, merged, now, cancellationToken);
+        // Remembered, so that an order placed later for a merged id bills the survivor.
+        await PersonMerge.RecordAsync(db, survivor, merged, now, cancellationToken);
         var accounts = await db.BillingAccounts.Where(a => a.PersonId == survivor || merged.Contains(a.PersonId)).OrderBy(a => a.CreatedAt).ToListAsync(cancellationToken);
         Guid[] from = [.. accounts.Where(a => a.PersonId != survivor).Select(a => a.Id)];
         if (from.Length == 0)
@@ -45,21 +46,6 @@ public static class AccountMerge
         await MoveAsync(db.CreditNotes, from, target, now, cancellationToken);
         await MoveAsync(db.Payments, from, target, now, cancellationToken);
         await MoveAsync(db.Subscriptions, from, target, now, cancellationToken);
-    }
-
-    /// <summary>Remembers that each merged id is now the survivor, so an order placed later for a merged id bills the survivor.</summary>
-    private static async Task RecordAsync(BillingDb db, Guid survivor, Guid[] merged, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var known = await db.PersonMerges.Where(m => merged.Contains(m.MergedPersonId) || merged.Contains(m.SurvivorId)).ToListAsync(cancellationToken);
-        foreach (var record in known)
-        {
-            record.MoveTo(survivor, now);
-        }
-
-        foreach (var id in merged.Where(id => !known.Any(record => record.MergedPersonId == id)))
-        {
-            db.PersonMerges.Add(PersonMerge.Of(db.Tenant.TenantId, id, survivor, now));
-        }
     }
 
     private static Task<int> MoveAsync<T>(DbSet<T> set, Guid[] from, BillingAccount target, DateTimeOffset now, CancellationToken cancellationToken)
