@@ -5,7 +5,7 @@ using System.Text.Json;
 using CrmCloud.TestInfrastructure;
 using Xunit;
 
-[assembly: AssemblyFixture(typeof(CrmCloud.EndToEnd.Tests.RunningSystem))]
+[assembly: AssemblyFixture(typeof(RunningSystem))]
 
 namespace CrmCloud.EndToEnd.Tests;
 

@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Text;
 using Xunit;
 
-namespace CrmCloud.EndToEnd.Tests;
+namespace CrmCloud.TestInfrastructure;
 
 /// <summary>
 /// The whole system started by the AppHost exactly as <c>./crm up</c> starts it, with its own state
@@ -51,7 +51,11 @@ public sealed class RunningSystem : IAsyncLifetime
         using var token = Start("token", "--tenant", tenant, $"--StateDirectory={_stateDirectory}");
         var jwt = (await token.StandardOutput.ReadToEndAsync()).Trim();
         await token.WaitForExitAsync();
-        Assert.True(token.ExitCode == 0, $"The token command failed: {await token.StandardError.ReadToEndAsync()}");
+        if (token.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The token command failed: {await token.StandardError.ReadToEndAsync()}");
+        }
+
         var client = new HttpClient { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", jwt);
         return client;
