@@ -93,8 +93,8 @@ public static class RoutingExtensions
     [
         .. ServiceAreas.All.SelectMany(area => area.Resources.SelectMany(resource => new[]
         {
-            Route(area, resource, "read", ReadMethods, area.Policy ?? Scopes.Read(area.Name), timeouts),
-            Route(area, resource, "write", WriteMethods, area.Policy ?? Scopes.Write(area.Name), timeouts),
+            Route(area, resource, "read", ReadMethods, area.ReadPolicy(resource), timeouts),
+            Route(area, resource, "write", WriteMethods, area.WritePolicy(resource), timeouts),
         })),
         .. ServiceAreas.All.SelectMany(area => (area.PublicResources ?? []).Select(resource => Route(area, resource, "public", null, "Anonymous", timeouts))),
     ];

@@ -7,10 +7,22 @@ namespace CrmCloud.Gateway.Routing;
 /// <see cref="PublicResources"/> are reached without credentials (a web form, a survey link, a tracking pixel):
 /// the service itself authenticates them by the key or token in the path.
 /// The gateway asks for the area's scope (<c>{area}:read</c> to read, <c>{area}:write</c> for anything else),
-/// unless <see cref="Policy"/> names the one authorization policy all its resources require.
+/// unless <see cref="Policy"/> names the one authorization policy its resources require. A resource in
+/// <see cref="ScopeAreas"/> asks for the scopes of the area named there instead (webhooks → <c>webhooks:read</c>).
 /// </summary>
-public sealed record ServiceArea(string Name, IReadOnlyList<string> Resources, IReadOnlyList<string>? PublicResources = null, string? Policy = null)
+public sealed record ServiceArea(
+    string Name,
+    IReadOnlyList<string> Resources,
+    IReadOnlyList<string>? PublicResources = null,
+    string? Policy = null,
+    IReadOnlyDictionary<string, string>? ScopeAreas = null)
 {
+    public string ReadPolicy(string resource) =>
+        ScopeAreas?.GetValueOrDefault(resource) is { } scopeArea ? Scopes.Read(scopeArea) : Policy ?? Scopes.Read(Name);
+
+    public string WritePolicy(string resource) =>
+        ScopeAreas?.GetValueOrDefault(resource) is { } scopeArea ? Scopes.Write(scopeArea) : Policy ?? Scopes.Write(Name);
+
     /// <summary>The logical address service discovery resolves, as Aspire names it (<c>services__contacts__http__0</c>).</summary>
     public Uri ServiceAddress => new($"http://{Name}");
 }
@@ -30,7 +42,13 @@ public static class ServiceAreas
         new("campaign", ["audience-members", "segments", "campaigns"], ["tracking"]),
         new("support", ["requesters", "tickets", "sla-policies", "business-calendars", "service-contracts", "kb-articles", "canned-responses", "assets", "inbound", "reports/support"], ["csat"]),
         new("billing", ["billing-accounts", "invoices", "credit-notes", "payments", "subscriptions", "tax-rates", "dunning", "reports/receivables", "reports/revenue"]),
-        new("integrations", ["api-keys"], Policy: AuthenticationExtensions.TenantAdminPolicy),
+        // Keys only for a tenant administrator's own token; webhook subscriptions also for a partner's key that an
+        // administrator granted the webhooks scopes (docs/decisions/0009-webhooks.md).
+        new(
+            "integrations",
+            ["api-keys", "webhooks"],
+            Policy: AuthenticationExtensions.TenantAdminPolicy,
+            ScopeAreas: new Dictionary<string, string>(StringComparer.Ordinal) { ["webhooks"] = Scopes.Webhooks }),
     ];
 
     /// <summary>
