@@ -19,9 +19,11 @@ var sales = AddService("sales", "../services/Sales/Sales.csproj");
 var campaign = AddService("campaign", "../services/Campaign/Campaign.csproj").WithReference(mail).WaitFor(mail);
 var support = AddService("support", "../services/Support/Support.csproj");
 var billing = AddService("billing", "../services/Billing/Billing.csproj");
-// Partner credentials (and later webhooks): writes the API keys' grants to the Redis the gateway reads them from.
+// Partner credentials and webhooks: writes the API keys' grants to the Redis the gateway reads them from, and
+// delivers webhooks; here to receivers on this machine too, which production refuses.
 var integrations = AddService("integrations", "../services/Integrations/Integrations.csproj")
-    .WithReference(cache).WaitFor(cache);
+    .WithReference(cache).WaitFor(cache)
+    .WithEnvironment("Webhooks__AllowPrivateAddresses", "true");
 
 builder.AddProject("gateway", "../gateway/Gateway.csproj")
     .WithReference(contacts).WaitFor(contacts)
