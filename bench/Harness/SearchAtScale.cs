@@ -35,19 +35,16 @@ internal static class SearchAtScale
     private const string SearchSql = """
         SELECT hits.id AS id, hits.rank AS rank
         FROM (
-            SELECT p.id,
-                   greatest(
-                       word_similarity(@q, lower(p.first_name || ' ' || p.last_name || ' ' || coalesce(p.email, ''))),
-                       0.9 * coalesce(word_similarity(@q, lower(c.name || ' ' || coalesce(c.domain, ''))), 0)
-                   )::double precision AS rank
-            FROM people AS p
-            LEFT JOIN companies AS c ON c.id = p.company_id AND c.tenant_id = p.tenant_id
-            WHERE p.tenant_id = @tenant
-              AND p.id IN (
-                  SELECT p.id FROM people AS p WHERE p.tenant_id = @tenant AND @q <% lower(p.first_name || ' ' || p.last_name || ' ' || coalesce(p.email, ''))
-                  UNION ALL
-                  SELECT p.id FROM people AS p JOIN companies AS c ON c.id = p.company_id AND c.tenant_id = p.tenant_id
-                  WHERE c.tenant_id = @tenant AND @q <% lower(c.name || ' ' || coalesce(c.domain, '')))
+            WITH found AS (
+                SELECT c.id, word_similarity(@q, lower(c.name || ' ' || coalesce(c.domain, ''))) AS similarity
+                FROM companies AS c
+                WHERE c.tenant_id = @tenant AND @q <% lower(c.name || ' ' || coalesce(c.domain, '')))
+            SELECT p.id, greatest(word_similarity(@q, lower(p.first_name || ' ' || p.last_name || ' ' || coalesce(p.email, ''))), 0.9 * coalesce(found.similarity, 0))::double precision AS rank
+            FROM people AS p LEFT JOIN found ON found.id = p.company_id
+            WHERE p.tenant_id = @tenant AND @q <% lower(p.first_name || ' ' || p.last_name || ' ' || coalesce(p.email, ''))
+            UNION
+            SELECT p.id, greatest(word_similarity(@q, lower(p.first_name || ' ' || p.last_name || ' ' || coalesce(p.email, ''))), 0.9 * coalesce(found.similarity, 0))::double precision AS rank
+            FROM found JOIN people AS p ON p.company_id = found.id AND p.tenant_id = @tenant
         ) AS hits
         ORDER BY hits.rank DESC, hits.id
         LIMIT @take
