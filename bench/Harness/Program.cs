@@ -238,5 +238,5 @@ internal sealed record Plan(
 {
     public static Plan Smoke { get; } = new(300, 4, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 20, 300, 2, 30, 5, 1, 3);
 
-    public static Plan Full { get; } = new(100_000, 32, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), 200, 1_000_000, 10, 100_000, 200, 20, 1000);
+    public static Plan Full { get; } = new(100_000, 32, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), 200, 1_000_000, 10, 100_000, 100, 10, 1000);
 }
