@@ -50,11 +50,12 @@ internal static class Paced
         string baseUrl, string token, double rate, TimeSpan duration, Func<long, HttpRequestMessage> request,
         Func<HttpResponseMessage, DateTimeOffset, Task>? answered = null)
     {
-        // As many connections as the backlog needs: an open model must never wait for one to come free.
+        // As many connections as the backlog needs: an open model must never wait for one to come free. A rate the
+        // system cannot keep up with shows as latency, so the client waits long before it calls a request failed.
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 })
         {
             BaseAddress = new Uri(baseUrl),
-            Timeout = TimeSpan.FromSeconds(30),
+            Timeout = TimeSpan.FromMinutes(2),
         };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var count = Math.Max(1, (long)(rate * duration.TotalSeconds));

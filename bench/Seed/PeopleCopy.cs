@@ -92,7 +92,8 @@ internal static class PeopleCopy
         await CopyAsync(connection, "people", PeopleColumns, people, cancellationToken);
 
         // Fresh statistics, so the planner sees a million rows rather than an empty table.
-        await using var analyze = new NpgsqlCommand("ANALYZE people; ANALYZE companies;", connection);
+        // Beside millions of other rows on a busy machine it can outlast the default 30 s a command is given.
+        await using var analyze = new NpgsqlCommand("ANALYZE people; ANALYZE companies;", connection) { CommandTimeout = 600 };
         await analyze.ExecuteNonQueryAsync(cancellationToken);
         return (count, companyCount);
     }
