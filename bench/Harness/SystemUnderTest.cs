@@ -34,6 +34,12 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
 
     public string State { get; }
 
+    /// <summary>The broker, as contacts publishes to it.</summary>
+    public string Messaging => Variable("contacts", "ConnectionStrings__messaging");
+
+    /// <summary>The database of <paramref name="service"/> (its process name: billing, sales...).</summary>
+    public string Database(string service) => Variable(service, $"ConnectionStrings__{service}db");
+
     /// <summary>From the AppHost's start to its "is up" line (migrations and every readiness check included); null when attached.</summary>
     public TimeSpan? ColdStart { get; }
 

@@ -219,7 +219,7 @@ static (string Kind, string Q) Query(Random random)
     var roll = random.NextDouble();
     if (roll < 0.35)
     {
-        return ("last name with a typo", Typo(random, random.Pick(SeedData.LastNames)));
+        return ("last name with a typo", SeedData.Typo(random, random.Pick(SeedData.LastNames)));
     }
 
     if (roll < 0.55)
@@ -236,23 +236,6 @@ static (string Kind, string Q) Query(Random random)
     var digits = new string([.. SeedData.Phone(random).Where(char.IsAsciiDigit)]);
     var length = 4 + random.Next(4);
     return ("phone digits", digits.Substring(random.Next(digits.Length - length), length));
-}
-
-static string Typo(Random random, string word)
-{
-    if (word.Length < 5)
-    {
-        return word.ToLowerInvariant();
-    }
-
-    var at = 1 + random.Next(word.Length - 2);
-    var typo = random.Next(3) switch
-    {
-        0 => word.Remove(at, 1),
-        1 => string.Concat(word.AsSpan(0, at), word.AsSpan(at + 1, 1), word.AsSpan(at, 1), word.AsSpan(at + 2)),
-        _ => word.Insert(at, word[at].ToString()),
-    };
-    return typo.ToLowerInvariant();
 }
 
 static int Usage()

@@ -8,7 +8,7 @@ namespace CrmCloud.Bench.Seed;
 internal sealed record CopyColumn<TRow>(string Name, NpgsqlDbType Type, Func<TRow, object?> Value);
 
 /// <summary>A person row to copy; the company is one of the tenant's seeded companies, or none.</summary>
-internal sealed record PersonRow(Guid Id, string TenantId, SeedPerson Person, Guid? CompanyId, DateTimeOffset CreatedAt);
+internal sealed record PersonRow(Guid Id, string TenantId, SeedPerson Person, Guid? CompanyId, string LifecycleStage, DateTimeOffset CreatedAt);
 
 internal sealed record CompanyRow(Guid Id, string TenantId, string Name, string Domain, DateTimeOffset CreatedAt);
 
@@ -39,6 +39,7 @@ internal static class PeopleCopy
         new("phones", NpgsqlDbType.Jsonb, row => Primary("number", row.Person.Phone)),
         new("job_title", NpgsqlDbType.Varchar, row => row.Person.JobTitle),
         new("company_id", NpgsqlDbType.Uuid, row => row.CompanyId),
+        new("lifecycle_stage", NpgsqlDbType.Varchar, row => row.LifecycleStage),
         new("created_at", NpgsqlDbType.TimestampTz, row => row.CreatedAt),
         new("updated_at", NpgsqlDbType.TimestampTz, row => row.CreatedAt),
         new("version", NpgsqlDbType.Bigint, _ => 1L),
@@ -55,6 +56,10 @@ internal static class PeopleCopy
         new("updated_at", NpgsqlDbType.TimestampTz, row => row.CreatedAt),
         new("version", NpgsqlDbType.Bigint, _ => 1L),
     ];
+
+    /// <summary>Lifecycle stages with their shares of a tenant's people, so that a list filtered by stage has a realistic size.</summary>
+    private static readonly (string Stage, double Share)[] Stages =
+        [("subscriber", 0.20), ("lead", 0.40), ("opportunity", 0.10), ("customer", 0.25), ("churned", 0.05)];
 
     /// <summary>The people were created over the year before this, one after another.</summary>
     private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -82,14 +87,28 @@ internal static class PeopleCopy
             var created = Start.AddDays(1).AddTicks(step * index);
             var person = SeedData.Person(random, index);
             Guid? company = random.NextDouble() < 0.6 ? companies[random.Next(companyCount)] : null;
-            return new PersonRow(Id(random, created), tenant, person, company, created);
+            return new PersonRow(Id(random, created), tenant, person, company, Stage(random.NextDouble()), created);
         });
         await CopyAsync(connection, "people", PeopleColumns, people, cancellationToken);
 
         // Fresh statistics, so the planner sees a million rows rather than an empty table.
-        await using var analyze = new NpgsqlCommand("ANALYZE people; ANALYZE companies;", connection);
+        // Beside millions of other rows on a busy machine it can outlast the default 30 s a command is given.
+        await using var analyze = new NpgsqlCommand("ANALYZE people; ANALYZE companies;", connection) { CommandTimeout = 600 };
         await analyze.ExecuteNonQueryAsync(cancellationToken);
         return (count, companyCount);
+    }
+
+    private static string Stage(double roll)
+    {
+        foreach (var (stage, share) in Stages)
+        {
+            if ((roll -= share) < 0)
+            {
+                return stage;
+            }
+        }
+
+        return Stages[^1].Stage;
     }
 
     internal static async Task CopyAsync<TRow>(

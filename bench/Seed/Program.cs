@@ -5,7 +5,7 @@ using CrmCloud.Bench;
 using CrmCloud.Bench.Seed;
 
 // bench/Seed: test data for the measurements of bench/README.md.
-//   people --tenant t --count 1000000 --connection "<contacts database>" [--seed 42] [--companies n]
+//   people --tenant t --count 1000000 --connection "<contacts database>" [--seed 42] [--companies n] [--tenants n]
 //   csv --count 100000 --out people.csv [--seed 42]
 //   audience --tenant t --count 1000000 --connection "<campaign database>" [--seed 42]
 var options = Options.Parse(args.Skip(1));
@@ -31,11 +31,24 @@ static async Task<int> SeedPeopleAsync(Options options)
     var count = options.Number("count", 1_000_000);
     var companies = options.Number("companies", Math.Max(1, count / 200));
     var seed = options.Number("seed", 42);
-    var clock = Stopwatch.StartNew();
-    var copied = await PeopleCopy.RunAsync(options.Required("connection"), tenant, count, companies, seed, CancellationToken.None);
-    Console.WriteLine(string.Create(
-        CultureInfo.InvariantCulture,
-        $"seeded {copied.People} people and {copied.Companies} companies for tenant {tenant} in {clock.Elapsed.TotalSeconds:0.0} s ({copied.People / clock.Elapsed.TotalSeconds:0} people/s, ANALYZE included)"));
+    var tenants = options.Number("tenants", 1);
+    var total = Stopwatch.StartNew();
+    // Several tenants: <tenant>-1 ... <tenant>-n, each from a seed of its own (the ids come from it).
+    for (var index = 1; index <= tenants; index++)
+    {
+        var name = tenants == 1 ? tenant : $"{tenant}-{index}";
+        var clock = Stopwatch.StartNew();
+        var copied = await PeopleCopy.RunAsync(options.Required("connection"), name, count, companies, seed + index - 1, CancellationToken.None);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"seeded {copied.People} people and {copied.Companies} companies for tenant {name} in {clock.Elapsed.TotalSeconds:0.0} s ({copied.People / clock.Elapsed.TotalSeconds:0} people/s, ANALYZE included)"));
+    }
+
+    if (tenants > 1)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeded {tenants} tenants of {count} people in {total.Elapsed.TotalSeconds:0.0} s"));
+    }
+
     return 0;
 }
 
@@ -88,7 +101,7 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         Usage:
-          people --tenant <tenant> --count <n> --connection "<contacts database connection string>" [--companies <n>] [--seed <n>]
+          people --tenant <tenant> --count <n> --connection "<contacts database connection string>" [--companies <n>] [--seed <n>] [--tenants <n>]
           csv --count <n> --out <file.csv> [--seed <n>]
           audience --tenant <tenant> --count <n> --connection "<campaign database connection string>" [--seed <n>]
         """);

@@ -91,6 +91,27 @@ public static class SeedData
     public static string Phone(Random random) =>
         string.Concat(random.Pick(PhoneFormats).Select(c => c == '#' ? (char)('0' + random.Next(10)) : c));
 
+    /// <summary>
+    /// <paramref name="word"/> in lower case as a hurried typist enters it: a letter dropped, two swapped or one doubled
+    /// (words under five letters stay as they are, too short for trigrams to survive a typo).
+    /// </summary>
+    public static string Typo(Random random, string word)
+    {
+        if (word.Length < 5)
+        {
+            return word.ToLowerInvariant();
+        }
+
+        var at = 1 + random.Next(word.Length - 2);
+        var typo = random.Next(3) switch
+        {
+            0 => word.Remove(at, 1),
+            1 => string.Concat(word.AsSpan(0, at), word.AsSpan(at + 1, 1), word.AsSpan(at, 1), word.AsSpan(at + 2)),
+            _ => word.Insert(at, word[at].ToString()),
+        };
+        return typo.ToLowerInvariant();
+    }
+
     /// <summary>A name as the local part of an email: lower case, letters only ("O'Brien" → "obrien").</summary>
     public static string Local(string name) =>
         new([.. name.Normalize(System.Text.NormalizationForm.FormD).Where(char.IsAsciiLetter).Select(char.ToLowerInvariant)]);

@@ -10,7 +10,8 @@ namespace CrmCloud.Contacts.Features.Search;
 /// <c>GET /api/v1/people?q=</c>: people whose name ("first last"), email or company (name or domain) is similar to
 /// the text by trigram word similarity, or, when the text looks like a phone number, whose phone contains its digits.
 /// Ranked best first: the person's own word similarity, a company match at nine tenths of its similarity (so
-/// someone named like the text comes before someone who merely works there), and a phone match above all.
+/// someone named like the text comes before someone who merely works there), and a phone match above all. Every
+/// match is ranked before a page is cut: a common name in a large tenant costs a read of each person bearing it.
 /// </summary>
 public static class PeopleSearch
 {
@@ -52,24 +53,35 @@ public static class PeopleSearch
     private static (string Sql, List<NpgsqlParameter> Parameters) Hits(ContactsDb db, SearchQuery query)
     {
         var phone = query.PhoneDigits;
-        // Each way of matching is its own arm, so each can use its index (an OR across them cannot); the outer
-        // query keeps the tenant's people and ranks them.
+        // A person's company counts only when the company matches the text itself: one that does not scores under
+        // 0.4, so 0.9 of it never beats the 0.4 or more of a person matched by their own text. The matching companies
+        // are therefore found once, by their own index, and each way of matching people is its own arm (an OR across
+        // them could use no index) that ranks its people as it finds them, reading each person's row once; UNION
+        // drops a person found twice, whose rank is the same in every arm.
+        var rank = $"""
+            greatest(
+                word_similarity(@q, {PersonText}),
+                0.9 * coalesce(found.similarity, 0)
+                {(phone is null ? "" : $", CASE WHEN {PhoneDigits} LIKE @phone THEN {RankedSearch.PhoneMatchRank} ELSE 0 END")}
+            )::double precision
+            """;
         var hits = $"""
-            SELECT p.id,
-                   greatest(
-                       word_similarity(@q, {PersonText}),
-                       0.9 * coalesce(word_similarity(@q, {CompanySearch.CompanyText}), 0)
-                       {(phone is null ? "" : $", CASE WHEN {PhoneDigits} LIKE @phone THEN {RankedSearch.PhoneMatchRank} ELSE 0 END")}
-                   )::double precision AS rank
-            FROM people AS p
-            LEFT JOIN companies AS c ON c.id = p.company_id AND c.tenant_id = p.tenant_id
-            WHERE p.tenant_id = @tenant
-              AND p.id IN (
-                  SELECT p.id FROM people AS p WHERE p.tenant_id = @tenant AND @q <% {PersonText}
-                  UNION ALL
-                  SELECT p.id FROM people AS p JOIN companies AS c ON c.id = p.company_id AND c.tenant_id = p.tenant_id
-                  WHERE c.tenant_id = @tenant AND @q <% {CompanySearch.CompanyText}
-                  {(phone is null ? "" : $"UNION ALL SELECT p.id FROM people AS p WHERE p.tenant_id = @tenant AND {PhoneDigits} LIKE @phone")})
+            WITH found AS (
+                SELECT c.id, word_similarity(@q, {CompanySearch.CompanyText}) AS similarity
+                FROM companies AS c
+                WHERE c.tenant_id = @tenant AND @q <% {CompanySearch.CompanyText})
+            SELECT p.id, {rank} AS rank
+            FROM people AS p LEFT JOIN found ON found.id = p.company_id
+            WHERE p.tenant_id = @tenant AND @q <% {PersonText}
+            UNION
+            SELECT p.id, {rank} AS rank
+            FROM found JOIN people AS p ON p.company_id = found.id AND p.tenant_id = @tenant
+            {(phone is null ? "" : $"""
+                UNION
+                SELECT p.id, {rank} AS rank
+                FROM people AS p LEFT JOIN found ON found.id = p.company_id
+                WHERE p.tenant_id = @tenant AND {PhoneDigits} LIKE @phone
+                """)}
             """;
         var parameters = phone is null
             ? RankedSearch.Parameters(db, query)
