@@ -30,6 +30,8 @@ public sealed class DistributedApplication
           ConnectionStrings:cache        and a Redis configuration string
           Dashboard:OtlpEndpoint=<url>   export telemetry over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT)
           StartupTimeout=<seconds>       how long a service may take to become healthy (default 120)
+          Control=true                   development only, for fault drills: stop, kill, start and replicate single
+                                         resources on request through files in <state>/control/ (see ControlFolder)
         """;
 
     private readonly DistributedApplicationBuilder builder;

@@ -113,4 +113,6 @@ public sealed class LocalPostgres : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
 
     internal Task StopAsync(CancellationToken force) => process.StopAsync(force);
+
+    internal void Kill() => process.Kill();
 }

@@ -147,6 +147,8 @@ public sealed class LocalRabbitMq : IAsyncDisposable
 
     internal Task StopAsync(CancellationToken force) => process.StopAsync(force);
 
+    internal void Kill() => process.Kill();
+
     private static Dictionary<string, string?> ServerEnvironment(string home, string nodeName, int distributionPort) => new()
     {
         ["HOME"] = Path.Combine(home, "home"), // the Erlang cookie

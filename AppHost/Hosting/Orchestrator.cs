@@ -44,7 +44,21 @@ internal sealed class Orchestrator(IReadOnlyList<IResource> model, IConfiguratio
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(resources.Select(resource => StartOnce(resource, context, startFailed)));
             PrintSummary(console, clock.Elapsed, state);
-            return await WatchAsync(console, signals.Stopping) ? 1 : 0;
+            var control = configuration.GetValue(ControlFolder.ConfigurationKey, false) ? new ControlFolder(resources, context) : null;
+            using var controlStop = CancellationTokenSource.CreateLinkedTokenSource(signals.Stopping);
+            var controlling = control?.RunAsync(controlStop.Token) ?? Task.CompletedTask;
+            var exitedUnexpectedly = await WatchAsync(console, control, signals.Stopping);
+            await controlStop.CancelAsync();
+            try
+            {
+                await controlling;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: a request in progress is abandoned.
+            }
+
+            return exitedUnexpectedly ? 1 : 0;
         }
         catch (Exception) when (signals.StopRequested && !failed)
         {
@@ -111,22 +125,42 @@ internal sealed class Orchestrator(IReadOnlyList<IResource> model, IConfiguratio
         }
     }
 
-    /// <summary>Waits for a stop request or for a resource to exit on its own; true when one did (a failure).</summary>
-    private async Task<bool> WatchAsync(ResourceConsole console, CancellationToken stopping)
+    /// <summary>
+    /// Waits for a stop request or for a resource to exit on its own; true when one did (a failure). A resource the
+    /// <paramref name="control"/> folder holds down on request is not watched until it is started again.
+    /// </summary>
+    private async Task<bool> WatchAsync(ResourceConsole console, ControlFolder? control, CancellationToken stopping)
     {
         var stopRequested = new TaskCompletionSource();
         using var registration = stopping.Register(() => stopRequested.TrySetResult());
-        var exits = resources.Select(async resource => (Resource: resource, ExitCode: await resource.Exited)).ToArray();
-        var first = await Task.WhenAny([stopRequested.Task, .. exits]);
-        if (first == stopRequested.Task)
+        while (true)
         {
-            return false;
-        }
+            var changed = control?.Changed ?? Task.Delay(Timeout.Infinite, stopping);
+            var exits = resources
+                .Where(resource => control?.Holds(resource) != true)
+                .Select(async resource => (Resource: resource, ExitCode: await resource.Exited))
+                .ToArray();
+            var first = await Task.WhenAny([stopRequested.Task, changed, .. exits]);
+            if (first == stopRequested.Task)
+            {
+                return false;
+            }
 
-        var (exited, exitCode) = await (Task<(RunnableResource, int)>)first;
-        failed = true;
-        console.Error($"{exited.Name} exited unexpectedly with code {exitCode}: stopping everything.");
-        return true;
+            if (first == changed)
+            {
+                continue;
+            }
+
+            var (exited, exitCode) = await (Task<(RunnableResource, int)>)first;
+            if (control?.Holds(exited) == true)
+            {
+                continue; // it went down on request after the watch began
+            }
+
+            failed = true;
+            console.Error($"{exited.Name} exited unexpectedly with code {exitCode}: stopping everything.");
+            return true;
+        }
     }
 
     /// <summary>Stops what was started, each resource after everything that waits for it.</summary>
@@ -147,7 +181,7 @@ internal sealed class Orchestrator(IReadOnlyList<IResource> model, IConfiguratio
         async Task StopAfterDependentsAsync(RunnableResource resource)
         {
             await Task.WhenAll(resources.Where(other => other.Dependencies.Contains(resource)).Select(StopOnce));
-            if (!started.Contains(resource) || resource.Exited.IsCompleted)
+            if (!started.Contains(resource) || !resource.IsRunning)
             {
                 return;
             }

@@ -67,6 +67,20 @@ public sealed class PostgresServerResource(string name, int? port) : RunnableRes
             await local.StopAsync(force);
         }
     }
+
+    internal override void Kill() => (local ?? throw NotRunning(Name)).Kill();
+
+    /// <summary>The same server on the same port with the same data.</summary>
+    internal override async Task StartAgainAsync(ResourceContext context, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var previous = local ?? throw new InvalidOperationException($"{Name} is an external server: it is not ours to start.");
+        if (!previous.Exited.IsCompleted)
+        {
+            throw new InvalidOperationException($"{Name} is running: stop or kill it first.");
+        }
+
+        local = await LocalPostgres.StartAsync(context.State.Path, previous.Port, persistent: true, context.OutputOf(Name), cancellationToken);
+    }
 }
 
 /// <summary>One database on a <see cref="PostgresServerResource"/>, handed over as <c>ConnectionStrings__{Name}</c>.</summary>

@@ -66,4 +66,19 @@ public sealed class RabbitMQServerResource(string name, int? port) : RunnableRes
             await local.StopAsync(force);
         }
     }
+
+    internal override void Kill() => (local ?? throw NotRunning(Name)).Kill();
+
+    /// <summary>The same node on the same ports with the same data (durable queues and their messages survive).</summary>
+    internal override async Task StartAgainAsync(ResourceContext context, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var previous = local ?? throw new InvalidOperationException($"{Name} is an external broker: it is not ours to start.");
+        if (!previous.Exited.IsCompleted)
+        {
+            throw new InvalidOperationException($"{Name} is running: stop or kill it first.");
+        }
+
+        local = await LocalRabbitMq.StartAsync(
+            context.State.Path, previous.AmqpPort, previous.ManagementPort, previous.DistributionPort, context.OutputOf(Name), cancellationToken);
+    }
 }

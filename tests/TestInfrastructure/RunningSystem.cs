@@ -22,6 +22,14 @@ public sealed class RunningSystem : IAsyncLifetime
 
     public Uri Gateway { get; private set; } = new("http://localhost");
 
+    /// <summary>More AppHost options, e.g. <c>--Control=true</c> for <see cref="ControlAsync"/>.</summary>
+    public IReadOnlyList<string> AppHostArguments { get; init; } = [];
+
+    /// <summary>Keeps the state folder (data and logs) after the system stops, e.g. to look into a failed run.</summary>
+    public bool KeepsState { get; set; }
+
+    public string StateDirectory => _stateDirectory;
+
     public string Output
     {
         get
@@ -35,7 +43,7 @@ public sealed class RunningSystem : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _appHost = Start("up", $"--StateDirectory={_stateDirectory}", "--FreePorts=true");
+        _appHost = Start(["up", $"--StateDirectory={_stateDirectory}", "--FreePorts=true", .. AppHostArguments]);
         _appHost.OutputDataReceived += (_, line) => Observe(line.Data);
         _appHost.ErrorDataReceived += (_, line) => Observe(line.Data);
         _appHost.BeginOutputReadLine();
@@ -61,6 +69,36 @@ public sealed class RunningSystem : IAsyncLifetime
         return client;
     }
 
+    /// <summary>
+    /// Sends a request to the AppHost's control folder (started with <c>--Control=true</c>), e.g. <c>kill billing</c> or
+    /// <c>start messaging</c>, and returns the detail of its <c>ok</c> answer; an <c>error</c> answer throws.
+    /// </summary>
+    public async Task<string> ControlAsync(string request, TimeSpan timeout)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_stateDirectory, "control")).FullName;
+        var name = $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}";
+        var requestFile = Path.Combine(folder, name + ".request");
+        await File.WriteAllTextAsync(requestFile + ".partial", request);
+        File.Move(requestFile + ".partial", requestFile);
+        var responseFile = Path.Combine(folder, name + ".response");
+        var answer = await Eventually.Until(
+            async () => File.Exists(responseFile) ? (await File.ReadAllTextAsync(responseFile)).Trim() : null, timeout, $"the AppHost to carry out '{request}'");
+        File.Delete(responseFile);
+        return answer.StartsWith("ok", StringComparison.Ordinal)
+            ? answer[2..].Trim()
+            : throw new InvalidOperationException($"The AppHost refused '{request}': {answer}");
+    }
+
+    /// <summary>A variable of the environment the AppHost gave one of its processes (by its pid file's name), e.g. a connection string.</summary>
+    public string EnvironmentOf(string process, string variable)
+    {
+        var pidFile = Path.Combine(_stateDirectory, "pids", process + ".pid");
+        var pid = File.Exists(pidFile) ? File.ReadAllText(pidFile).Split(' ')[0] : throw new InvalidOperationException($"{process} is not running (no {pidFile}).");
+        var prefix = variable + "=";
+        return File.ReadAllText($"/proc/{pid}/environ").Split('\0').FirstOrDefault(entry => entry.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..]
+            ?? throw new InvalidOperationException($"{process} (pid {pid}) has no {variable} in its environment.");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_appHost is { HasExited: false })
@@ -83,7 +121,7 @@ public sealed class RunningSystem : IAsyncLifetime
         }
 
         _appHost?.Dispose();
-        if (Directory.Exists(_stateDirectory))
+        if (!KeepsState && Directory.Exists(_stateDirectory))
         {
             Directory.Delete(_stateDirectory, recursive: true);
         }
