@@ -15,6 +15,7 @@ using static CrmCloud.Bench.Measurement;
 //   segments --gateway <url> --token <jwt> [--runs 5] (over an audience seeded by Seed.dll audience)
 //   send --gateway <url> --token <jwt> --recipients 2000 (the mail sink on: every message is kept)
 //   keys --gateway <url> --contacts <url> --token <admin jwt> [--requests 2000] [--warmup 200]   (PartnerKeyLatency.cs)
+//   write-cost --gateway <url> --contacts <url> --token <jwt> --state <state folder> [--requests 2000] [--concurrency 16]   (WriteCost.cs)
 var options = Options.Parse(args.Skip(1));
 try
 {
@@ -28,6 +29,7 @@ try
         "segments" => await SegmentTimings.RunAsync(options),
         "send" => await SendRate.RunAsync(options),
         "keys" => await PartnerKeyLatency.RunAsync(options),
+        "write-cost" => await WriteCost.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -265,6 +267,7 @@ static int Usage()
           segments --gateway <url> --token <jwt> [--runs <n>]
           send --gateway <url> --token <jwt> --recipients <n>
           keys --gateway <url> --contacts <url> --token <admin jwt> [--requests <n>] [--warmup <n>]
+          write-cost --gateway <url> --contacts <url> --token <jwt> --state <state folder> [--requests <n>] [--concurrency <n>] [--warmup <n>] [--settle <seconds>]
         """);
     return 2;
 }
