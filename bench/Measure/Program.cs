@@ -16,6 +16,7 @@ using static CrmCloud.Bench.Measurement;
 //   send --gateway <url> --token <jwt> --recipients 2000 (the mail sink on: every message is kept)
 //   keys --gateway <url> --contacts <url> --token <admin jwt> [--requests 2000] [--warmup 200]   (PartnerKeyLatency.cs)
 //   webhooks --gateway <url> --token <jwt> [--events 1000] [--concurrency 8]   (WebhookRate.cs; a receiver on this machine)
+//   write-cost --gateway <url> --contacts <url> --token <jwt> --state <state folder> [--requests 2000] [--concurrency 16]   (WriteCost.cs)
 var options = Options.Parse(args.Skip(1));
 try
 {
@@ -30,6 +31,7 @@ try
         "send" => await SendRate.RunAsync(options),
         "keys" => await PartnerKeyLatency.RunAsync(options),
         "webhooks" => await WebhookRate.RunAsync(options),
+        "write-cost" => await WriteCost.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -250,6 +252,7 @@ static int Usage()
           segments --gateway <url> --token <jwt> [--runs <n>]
           send --gateway <url> --token <jwt> --recipients <n>
           keys --gateway <url> --contacts <url> --token <admin jwt> [--requests <n>] [--warmup <n>]
+          write-cost --gateway <url> --contacts <url> --token <jwt> --state <state folder> [--requests <n>] [--concurrency <n>] [--warmup <n>] [--settle <seconds>]
         """);
     return 2;
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace CrmCloud.Platform.Data;
 
@@ -30,6 +31,13 @@ public static class DataExtensions
     /// <summary>The provider and conventions of every service database: PostgreSQL, snake_case names.</summary>
     public static DbContextOptionsBuilder UseServiceDatabase(this DbContextOptionsBuilder options, string connectionString) =>
         options
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("ef_migrations_history"))
+            .UseNpgsql(WithoutSessionReset(connectionString), npgsql => npgsql.MigrationsHistoryTable("ef_migrations_history"))
             .UseSnakeCaseNamingConvention();
+
+    /// <summary>
+    /// A pooled connection is not reset (<c>DISCARD ALL</c>) each time a context takes it: every request and every
+    /// consumed message opens one or two, and no code here leaves session state behind (settings are <c>SET LOCAL</c>).
+    /// </summary>
+    private static string WithoutSessionReset(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
 }
