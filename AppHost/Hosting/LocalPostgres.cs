@@ -68,7 +68,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         var (fileName, arguments) = PostgresCluster.AsServerUser(
             Path.Combine(binDirectory, "postgres"),
             ["-D", Path.Combine(home, "data"), "-p", $"{port}", "-k", Path.Combine(home, "run"),
-             "-c", "listen_addresses=" + Host, "-c", "max_connections=200", .. settings]);
+             "-c", "listen_addresses=" + Host, "-c", "max_connections=300", .. settings]);
         var process = ChildProcess.Start(new ChildProcessSpec(ProcessName, fileName, arguments)
         {
             Output = output,

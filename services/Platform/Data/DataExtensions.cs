@@ -1,3 +1,4 @@
+using System.Data.Common;
 using CrmCloud.Platform.Messaging;
 using CrmCloud.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
@@ -31,13 +32,31 @@ public static class DataExtensions
     /// <summary>The provider and conventions of every service database: PostgreSQL, snake_case names.</summary>
     public static DbContextOptionsBuilder UseServiceDatabase(this DbContextOptionsBuilder options, string connectionString) =>
         options
-            .UseNpgsql(WithoutSessionReset(connectionString), npgsql => npgsql.MigrationsHistoryTable("ef_migrations_history"))
+            .UseNpgsql(Pooled(connectionString), npgsql => npgsql.MigrationsHistoryTable("ef_migrations_history"))
             .UseSnakeCaseNamingConvention();
 
+    /// <summary>Connections one process may hold when its connection string does not say.</summary>
+    public const int DefaultMaxPoolSize = 16;
+
     /// <summary>
-    /// A pooled connection is not reset (<c>DISCARD ALL</c>) each time a context takes it: every request and every
-    /// consumed message opens one or two, and no code here leaves session state behind (settings are <c>SET LOCAL</c>).
+    /// How a service uses its pool. A pooled connection is not reset (<c>DISCARD ALL</c>) each time a context takes
+    /// it: every request and every consumed message opens one or two, and no code here leaves session state behind
+    /// (settings are <c>SET LOCAL</c>). The pool is bounded: Npgsql's default (100) lets a dozen processes, or two
+    /// instances of each service, ask for more connections than the server allows, and a refused connection fails
+    /// consumers until their messages are parked; a bounded pool makes a busy process wait for its own connections.
     /// </summary>
-    private static string WithoutSessionReset(string connectionString) =>
-        new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+    private static string Pooled(string connectionString)
+    {
+        var named = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var sized = named.Keys.Cast<string>().Any(key =>
+            key.Replace(" ", "", StringComparison.Ordinal) is var compact
+            && (compact.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase) || compact.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase)));
+        var pooled = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
+        if (!sized)
+        {
+            pooled.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
+        return pooled.ConnectionString;
+    }
 }
