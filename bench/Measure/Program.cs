@@ -15,6 +15,7 @@ using static CrmCloud.Bench.Measurement;
 //   segments --gateway <url> --token <jwt> [--runs 5] (over an audience seeded by Seed.dll audience)
 //   send --gateway <url> --token <jwt> --recipients 2000 (the mail sink on: every message is kept)
 //   keys --gateway <url> --contacts <url> --token <admin jwt> [--requests 2000] [--warmup 200]   (PartnerKeyLatency.cs)
+//   customer-360 --gateway <url> --token <jwt> [--people 200] [--warmup 20]   (Customer360.cs)
 var options = Options.Parse(args.Skip(1));
 try
 {
@@ -28,6 +29,7 @@ try
         "segments" => await SegmentTimings.RunAsync(options),
         "send" => await SendRate.RunAsync(options),
         "keys" => await PartnerKeyLatency.RunAsync(options),
+        "customer-360" => await Customer360.RunAsync(options),
         _ => Usage(),
     };
 }
