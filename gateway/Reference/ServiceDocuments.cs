@@ -91,7 +91,45 @@ public sealed partial class ServiceDocuments(
     {
         var document = await gatewayDocument.GetOpenApiDocumentAsync(cancellationToken);
         var json = await document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, cancellationToken);
-        return JsonNode.Parse(json)!.AsObject();
+        var own = JsonNode.Parse(json)!.AsObject();
+        GiveArraysItems(own);
+        return own;
+    }
+
+    /// <summary>
+    /// The 360's sections are the services' items as they answered (JSON of any shape), for which the generator writes
+    /// an array without <c>items</c>; OpenAPI wants one, so it says "anything".
+    /// </summary>
+    private static void GiveArraysItems(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject schema:
+                var isArray = schema["type"] switch
+                {
+                    JsonValue type => type.TryGetValue<string>(out var kind) && kind == "array",
+                    JsonArray types => types.Any(type => type is JsonValue value && value.TryGetValue<string>(out var kind) && kind == "array"),
+                    _ => false,
+                };
+                if (isArray && !schema.ContainsKey("items"))
+                {
+                    schema["items"] = new JsonObject();
+                }
+
+                foreach (var (_, child) in schema.ToList())
+                {
+                    GiveArraysItems(child);
+                }
+
+                break;
+            case JsonArray items:
+                foreach (var item in items)
+                {
+                    GiveArraysItems(item);
+                }
+
+                break;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Area} service answered {StatusCode} for its OpenAPI document")]
