@@ -33,6 +33,8 @@ builder.AddProject("gateway", "../gateway/Gateway.csproj")
     .WithReference(billing).WaitFor(billing)
     .WithReference(integrations).WaitFor(integrations)
     .WithReference(cache).WaitFor(cache)
+    // The person's events empty the customer 360 cache.
+    .WithReference(messaging).WaitFor(messaging)
     .WithHttpEndpoint(port: 8080)
     .WithExternalHttpEndpoints()
     .WithUrl("/docs", "API reference");

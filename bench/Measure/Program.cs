@@ -17,6 +17,7 @@ using static CrmCloud.Bench.Measurement;
 //   keys --gateway <url> --contacts <url> --token <admin jwt> [--requests 2000] [--warmup 200]   (PartnerKeyLatency.cs)
 //   webhooks --gateway <url> --token <jwt> [--events 1000] [--concurrency 8]   (WebhookRate.cs; a receiver on this machine)
 //   write-cost --gateway <url> --contacts <url> --token <jwt> --state <state folder> [--requests 2000] [--concurrency 16]   (WriteCost.cs)
+//   customer-360 --gateway <url> --token <jwt> [--people 200] [--warmup 20]   (Customer360.cs)
 var options = Options.Parse(args.Skip(1));
 try
 {
@@ -32,6 +33,7 @@ try
         "keys" => await PartnerKeyLatency.RunAsync(options),
         "webhooks" => await WebhookRate.RunAsync(options),
         "write-cost" => await WriteCost.RunAsync(options),
+        "customer-360" => await Customer360.RunAsync(options),
         _ => Usage(),
     };
 }

@@ -4,6 +4,7 @@ using CrmCloud.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using StackExchange.Redis;
 
 namespace CrmCloud.Gateway.Credentials;
 
@@ -39,7 +40,18 @@ internal sealed class PartnerKeyAuthentication(
             return AuthenticateResult.NoResult();
         }
 
-        var grant = await grants.FindAsync(PartnerKeys.Hash(secret.Trim()));
+        PartnerKeyGrant? grant;
+        try
+        {
+            grant = await grants.FindAsync(PartnerKeys.Hash(secret.Trim()));
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // Not a 401: that would tell the partner their key is wrong, when it is the gateway that cannot check it.
+            Context.Features.Set(new CredentialsUnavailable());
+            return AuthenticateResult.Fail(new InvalidOperationException("The store of API keys did not answer.", exception));
+        }
+
         if (grant is null || grant.IsExpiredAt(time.GetUtcNow()))
         {
             return AuthenticateResult.Fail("The API key is unknown, revoked or expired.");
@@ -51,10 +63,23 @@ internal sealed class PartnerKeyAuthentication(
         return AuthenticateResult.Success(new AuthenticationTicket(grant.Caller, SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Features.Get<CredentialsUnavailable>() is not null)
+        {
+            Response.Headers.RetryAfter = "5";
+            await TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "The credentials service is unavailable.",
+                detail: "The gateway could not check the API key against the credentials store just now; the key itself may be fine. Try again shortly.")
+                .ExecuteAsync(Context);
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.Append(HeaderNames.WWWAuthenticate, SchemeName);
-        return Task.CompletedTask;
     }
+
+    /// <summary>Marks a request whose key could not be looked up because Redis did not answer.</summary>
+    private sealed class CredentialsUnavailable;
 }

@@ -25,6 +25,7 @@ app.MapContactCopies<CampaignDb, AudienceMember, AudienceMemberResponse>("/api/v
 app.MapSegments();
 app.MapCampaigns();
 app.MapCampaignResponses();
+app.MapPersonResponses();
 app.MapCampaignResults();
 app.MapRecipientExport();
 app.MapTracking();

@@ -87,4 +87,29 @@ public sealed class ResponsesTests(CampaignApi api) : IClassFixture<CampaignApi>
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/v1/campaigns/{id}/responses", Token)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsJsonAsync($"/api/v1/campaigns/{id}/responses", new { personId = audience.Ada, kind = "replied" }, Token)).StatusCode);
     }
+
+    [Fact]
+    public async Task A_persons_responses_are_listed_across_campaigns_for_their_tenant_only()
+    {
+        var audience = await LabelledAudience.SeedAsync(api);
+        var client = api.ClientFor(audience.Tenant);
+        var spring = await CampaignApi.LaunchToCustomersAsync(client);
+        var summer = await CampaignApi.LaunchToCustomersAsync(client);
+        await client.PostAsJsonAsync($"/api/v1/campaigns/{spring}/responses", new { personId = audience.Ada, kind = "replied" }, Token);
+        await client.PostAsJsonAsync($"/api/v1/campaigns/{summer}/responses", new { personId = audience.Ada, kind = "converted" }, Token);
+
+        var ada = await CampaignApi.ReadAsync(await client.GetAsync($"/api/v1/audience-members/{audience.Ada}/responses", Token));
+        var converted = await CampaignApi.ReadAsync(await client.GetAsync($"/api/v1/audience-members/{audience.Ada}/responses?kind=converted", Token));
+        var ben = await CampaignApi.ReadAsync(await client.GetAsync($"/api/v1/audience-members/{audience.Ben}/responses", Token));
+        var bad = await client.GetAsync($"/api/v1/audience-members/{audience.Ada}/responses?kind=bounced&limit=0", Token);
+        var stranger = await CampaignApi.ReadAsync(await api.ClientFor($"tenant-{Guid.NewGuid():N}").GetAsync($"/api/v1/audience-members/{audience.Ada}/responses", Token));
+
+        Assert.Equal([spring, summer], ada.GetProperty("items").EnumerateArray().Select(response => response.GetProperty("campaignId").GetGuid()));
+        Assert.Equal(summer, Assert.Single(converted.GetProperty("items").EnumerateArray()).GetProperty("campaignId").GetGuid());
+        Assert.Empty(ben.GetProperty("items").EnumerateArray());
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await CampaignApi.ReadAsync(bad)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("kind", out _) && errors.TryGetProperty("limit", out _), errors.ToString());
+        Assert.Empty(stranger.GetProperty("items").EnumerateArray());
+    }
 }

@@ -50,9 +50,12 @@ public sealed class GatewaySystem(ServersFixture servers) : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:cache"] = servers.Servers.RedisConnectionString,
+            // The gateway listens for the person's events where contacts publishes them.
+            ["ConnectionStrings:messaging"] = _contacts.Settings["ConnectionStrings:messaging"],
             ["Authentication:DevelopmentSigningKey"] = _signingKey,
             ["ApiKeys:RedisPrefix"] = $"test-{_runId}:apikeys:",
             ["Idempotency:KeyPrefix"] = $"test-{_runId}:idem:",
+            ["Gateway:Customer360:KeyPrefix"] = $"test-{_runId}:customer360:",
             ["services:contacts:http:0"] = _contacts.Address.ToString(),
             ["services:integrations:http:0"] = _integrations.Address.ToString(),
             ["services:sales:http:0"] = $"http://127.0.0.1:{StoppedPort()}",
@@ -73,6 +76,20 @@ public sealed class GatewaySystem(ServersFixture servers) : IAsyncLifetime
         };
         First = new GatewayInstance(settings, _signingKey);
         Second = new GatewayInstance(settings, _signingKey);
+        WithoutRedis = new GatewayInstance(new Dictionary<string, string?>(settings) { ["ConnectionStrings:cache"] = $"127.0.0.1:{StoppedPort()},connectTimeout=500" }, _signingKey);
+    }
+
+    /// <summary>A third gateway whose Redis is down (nothing listens where it looks), for what a Redis outage does.</summary>
+    public GatewayInstance WithoutRedis { get; private set; } = null!;
+
+    /// <summary>Empties the Redis every process here shares, as a Redis restarted without its data would be.</summary>
+    public async Task FlushRedisAsync()
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{servers.Servers.RedisConnectionString},allowAdmin=true");
+        foreach (var server in redis.GetServers())
+        {
+            await server.FlushAllDatabasesAsync();
+        }
     }
 
     /// <summary>An administrator of <paramref name="tenant"/> on the first gateway, holding every scope.</summary>
@@ -93,6 +110,7 @@ public sealed class GatewaySystem(ServersFixture servers) : IAsyncLifetime
         _hungService.Stop();
         await First.DisposeAsync();
         await Second.DisposeAsync();
+        await WithoutRedis.DisposeAsync();
         if (_contacts is not null)
         {
             await _contacts.DisposeAsync();
@@ -105,7 +123,7 @@ public sealed class GatewaySystem(ServersFixture servers) : IAsyncLifetime
     }
 
     /// <summary>A port that was free a moment ago and that nobody listens on: connecting is refused at once.</summary>
-    private static int StoppedPort()
+    internal static int StoppedPort()
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
@@ -121,6 +139,9 @@ public sealed class ListeningService<TDb>(TestServers servers, string databaseNa
 {
     public string RedisPrefix { get; set; } = $"test-{runId}:apikeys:";
 
+    /// <summary>Another broker virtual host than its own, for services that must hear each other's events.</summary>
+    public string? Messaging { get; init; }
+
     public Uri Address => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     public override async ValueTask InitializeAsync()
@@ -134,6 +155,12 @@ public sealed class ListeningService<TDb>(TestServers servers, string databaseNa
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("ApiKeys:RedisPrefix", RedisPrefix);
+        // Integrations checks each second that Redis still holds the keys' grants, so a test that flushes Redis waits little.
+        builder.UseSetting("ApiKeys:GrantsCheckInterval", "00:00:01");
+        if (Messaging is not null)
+        {
+            builder.UseSetting("ConnectionStrings:messaging", Messaging);
+        }
     }
 }
 

@@ -28,6 +28,8 @@ public sealed class ReferenceSystem(ServersFixture servers) : IAsyncLifetime
             ["ApiKeys:RedisPrefix"] = $"test-{_runId}:apikeys:",
             ["Idempotency:KeyPrefix"] = $"test-{_runId}:idem:",
             ["Gateway:RateLimits:KeyPrefix"] = $"test-{_runId}:ratelimit:",
+            ["Gateway:Customer360:KeyPrefix"] = $"test-{_runId}:customer360:",
+            ["ConnectionStrings:messaging"] = await servers.Servers.CreateVirtualHostAsync($"test-{_runId}-gateway"),
             ["Logging:LogLevel:Default"] = "Warning",
         };
         await Task.WhenAll(

@@ -21,14 +21,14 @@ public sealed class ReferenceTests(ReferenceSystem system) : IClassFixture<Refer
         Assert.Null(document[MergedDocument.UnavailableAreasExtension]);
         var paths = document["paths"]!.AsObject();
         Assert.All(
-            ["/api/v1/people", "/api/v1/opportunities", "/api/v1/campaigns", "/api/v1/tickets", "/api/v1/invoices", "/api/v1/api-keys"],
+            ["/api/v1/people", "/api/v1/opportunities", "/api/v1/campaigns", "/api/v1/tickets", "/api/v1/invoices", "/api/v1/api-keys", "/api/v1/customers/{personId}/360"],
             path => Assert.True(paths.ContainsKey(path), $"{path} is missing"));
         Assert.All(paths, path => Assert.StartsWith("/api/v1/", path.Key, StringComparison.Ordinal));
         var schemes = document["components"]!["securitySchemes"]!.AsObject();
         Assert.Equal("bearer", schemes["Bearer"]!["scheme"]!.GetValue<string>());
         Assert.Equal("X-Api-Key", schemes["ApiKey"]!["name"]!.GetValue<string>());
         Assert.Equal(["Bearer", "ApiKey"], document["security"]!.AsArray().Select(requirement => requirement!.AsObject().Single().Key));
-        Assert.Equal(["Contacts", "Sales", "Campaign", "Support", "Billing", "Integrations"], document["x-tagGroups"]!.AsArray().Select(group => group!["name"]!.GetValue<string>()));
+        Assert.Equal(["Contacts", "Sales", "Campaign", "Support", "Billing", "Integrations", "Gateway"], document["x-tagGroups"]!.AsArray().Select(group => group!["name"]!.GetValue<string>()));
         // Every reference points at a component the merged document holds, renamed ones included.
         var components = document["components"]!.AsObject();
         Assert.All(References(document), reference =>

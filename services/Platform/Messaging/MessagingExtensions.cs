@@ -1,3 +1,4 @@
+using System.Reflection;
 using CrmCloud.Platform.Data;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -19,15 +20,24 @@ public static class MessagingExtensions
     public static IHostApplicationBuilder AddMessaging<TDb>(this IHostApplicationBuilder builder, string serviceName)
         where TDb : ServiceDb
     {
+        builder.Services.TryAddSingleton<OutboxSignal>();
+        builder.Services.AddHostedService<OutboxDispatcher<TDb>>();
+        return builder.AddBus(serviceName, typeof(TDb).Assembly);
+    }
+
+    /// <summary>
+    /// The bus alone, with the consumers of <paramref name="consumers"/> on the same conventions as a service's: for a
+    /// process that only listens and keeps no database of its own (the gateway), so it has no outbox to dispatch.
+    /// </summary>
+    public static IHostApplicationBuilder AddBus(this IHostApplicationBuilder builder, string serviceName, Assembly consumers)
+    {
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException($"The connection string '{ConnectionName}' is not configured (ConnectionStrings__{ConnectionName}).");
 
-        builder.Services.TryAddSingleton<OutboxSignal>();
-        builder.Services.AddHostedService<OutboxDispatcher<TDb>>();
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
-            bus.AddConsumers(typeof(TDb).Assembly);
+            bus.AddConsumers(consumers);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
                 endpoint.UseMessageRetry(retry => retry.Intervals(100, 500, 2_000, 5_000));

@@ -39,8 +39,34 @@ public static class ResponseEndpoints
         return responses;
     }
 
-    private static async Task<Results<Ok<Page<ResponseResponse>>, ValidationProblem, ProblemHttpResult>> List(
-        Guid id, [AsParameters] PageQuery page, string? kind, CampaignDb db, CancellationToken cancellationToken)
+    /// <summary>A person's responses across campaigns: what the customer 360 shows.</summary>
+    public static RouteGroupBuilder MapPersonResponses(this IEndpointRouteBuilder app)
+    {
+        var responses = app.MapGroup("/api/v1/audience-members/{personId:guid}/responses").WithTags("Audience members");
+
+        responses.MapGet("/", ListForPerson)
+            .RequireScope(Scopes.Read("campaign"))
+            .WithName("ListPersonCampaignResponses")
+            .WithSummary("List a person's responses to campaigns")
+            .WithDescription("Every response of the person to any campaign, a page at a time in the order recorded; ?kind= keeps one of "
+                + string.Join(", ", RecipientResponses.Kinds) + ". A person who never responded has an empty list.")
+            .ProducesValidationProblem();
+
+        return responses;
+    }
+
+    private static async Task<Results<Ok<Page<ResponseResponse>>, ValidationProblem>> ListForPerson(
+        Guid personId, [AsParameters] PageQuery page, string? kind, CampaignDb db, CancellationToken cancellationToken)
+    {
+        if (Validate(page, kind) is { Count: > 0 } errors)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        return TypedResults.Ok(await page.ReadAsync(OfKind(db.Responses.AsNoTracking().Where(r => r.PersonId == personId), kind), ResponseResponse.From, cancellationToken));
+    }
+
+    private static Dictionary<string, string[]> Validate(PageQuery page, string? kind)
     {
         var errors = page.Validate();
         if (kind is not null && !RecipientResponses.Kinds.Contains(kind))
@@ -48,7 +74,16 @@ public static class ResponseEndpoints
             errors["kind"] = [$"Expected one of {string.Join(", ", RecipientResponses.Kinds)}."];
         }
 
-        if (errors.Count > 0)
+        return errors;
+    }
+
+    private static IQueryable<RecipientResponse> OfKind(IQueryable<RecipientResponse> responses, string? kind) =>
+        kind is null ? responses : responses.Where(r => r.Kind == kind);
+
+    private static async Task<Results<Ok<Page<ResponseResponse>>, ValidationProblem, ProblemHttpResult>> List(
+        Guid id, [AsParameters] PageQuery page, string? kind, CampaignDb db, CancellationToken cancellationToken)
+    {
+        if (Validate(page, kind) is { Count: > 0 } errors)
         {
             return ApiProblems.Invalid(errors);
         }
@@ -58,13 +93,7 @@ public static class ResponseEndpoints
             return ApiProblems.NotFound("campaign", id);
         }
 
-        var responses = db.Responses.AsNoTracking().Where(r => r.CampaignId == id);
-        if (kind is not null)
-        {
-            responses = responses.Where(r => r.Kind == kind);
-        }
-
-        return TypedResults.Ok(await page.ReadAsync(responses, ResponseResponse.From, cancellationToken));
+        return TypedResults.Ok(await page.ReadAsync(OfKind(db.Responses.AsNoTracking().Where(r => r.CampaignId == id), kind), ResponseResponse.From, cancellationToken));
     }
 
     private static async Task<Results<Created<ResponseResponse>, Ok<ResponseResponse>, ValidationProblem, ProblemHttpResult>> Record(
