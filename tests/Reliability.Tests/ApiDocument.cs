@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using CrmCloud.Gateway.Reference;
 using CrmCloud.Gateway.Routing;
 using CrmCloud.ServiceDefaults.Security;
+using CrmCloud.TestInfrastructure;
 
 namespace CrmCloud.Reliability.Tests;
 
@@ -76,8 +78,13 @@ public sealed class ApiDocument
 
     public IReadOnlyList<Operation> Operations { get; }
 
+    /// <summary>The whole document: the gateway leaves out an area whose service did not answer yet, so that is waited for.</summary>
     public static async Task<ApiDocument> ReadAsync(HttpClient client, CancellationToken cancellationToken) =>
-        new((await client.GetFromJsonAsync<JsonObject>("/openapi/v1.json", cancellationToken))!);
+        new(await Eventually.Until(
+            async () => await client.GetFromJsonAsync<JsonObject>("/openapi/v1.json", cancellationToken) is { } document
+                        && !document.ContainsKey(MergedDocument.UnavailableAreasExtension) ? document : null,
+            TimeSpan.FromSeconds(90),
+            "the merged document to hold every area"));
 
     /// <summary>A schema with its <c>$ref</c> followed and a nullable <c>oneOf</c> reduced to its non-null branch.</summary>
     public JsonObject? Resolve(JsonNode? schema)

@@ -11,7 +11,7 @@ public sealed class RecordCounts(HttpClient client, ApiDocument document)
 {
     private const int MaxPages = 20;
     private static readonly TimeSpan Settling = TimeSpan.FromSeconds(90);
-    private static readonly TimeSpan QuietFor = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan QuietFor = TimeSpan.FromSeconds(1.5);
 
     public async Task<SortedDictionary<string, int>> OfAreaAsync(string area, CancellationToken cancellationToken)
     {
@@ -28,25 +28,33 @@ public sealed class RecordCounts(HttpClient client, ApiDocument document)
     }
 
     /// <summary>Waits until no list of any area has changed for a while: the events of earlier writes have had their effects.</summary>
-    public async Task SettleAsync(CancellationToken cancellationToken)
+    public Task SettleAsync(CancellationToken cancellationToken)
     {
         var areas = document.Operations.Select(operation => operation.Area).Distinct().ToList();
+        return UntilStableAsync(
+            async () => string.Join(";", (await Task.WhenAll(areas.Select(area => OfAreaAsync(area, cancellationToken))))
+                .SelectMany(counts => counts.Select(count => $"{count.Key}={count.Value}"))),
+            "the tenant's lists to stop changing");
+    }
+
+    /// <summary>The snapshot once it has stayed the same for a while, so that what follows compares against a settled state.</summary>
+    public static async Task<string> UntilStableAsync(Func<Task<string>> snapshot, string what)
+    {
         string? previous = null;
         var since = DateTimeOffset.UtcNow;
-        await Eventually.Until(
+        return await Eventually.Until(
             async () =>
             {
-                var snapshot = string.Join(";", (await Task.WhenAll(areas.Select(area => OfAreaAsync(area, cancellationToken))))
-                    .SelectMany(counts => counts.Select(count => $"{count.Key}={count.Value}")));
-                if (snapshot != previous)
+                var current = await snapshot();
+                if (current != previous)
                 {
-                    (previous, since) = (snapshot, DateTimeOffset.UtcNow);
+                    (previous, since) = (current, DateTimeOffset.UtcNow);
                 }
 
-                return DateTimeOffset.UtcNow - since >= QuietFor;
+                return DateTimeOffset.UtcNow - since >= QuietFor ? current : null;
             },
             Settling,
-            "the tenant's lists to stop changing");
+            what);
     }
 
     public static string Difference(SortedDictionary<string, int> before, SortedDictionary<string, int> after) =>

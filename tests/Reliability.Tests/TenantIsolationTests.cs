@@ -25,7 +25,8 @@ public sealed class TenantIsolationTests(RunningSystem system)
         var requests = new HostileRequests(document, records);
         var tally = new Tally("tenant-isolation");
         var uncovered = new List<string>();
-        await new RecordCounts(owner, document).SettleAsync(cancellationToken);
+        // Some records change on their own after creation (a payment allocated, a subscription's first invoice): wait for that.
+        await RecordCounts.UntilStableAsync(async () => string.Join(";", await OwnersRecordsAsync(owner, document, records, cancellationToken)), "the owner's records to settle");
         var before = await OwnersRecordsAsync(owner, document, records, cancellationToken);
 
         // Reads and changes before deletes: a delete that got through must not hide what the others would show.
@@ -50,7 +51,9 @@ public sealed class TenantIsolationTests(RunningSystem system)
             using var response = await stranger.SendAsync(request, cancellationToken);
             var answer = await response.Content.ReadAsStringAsync(cancellationToken);
             tally.Count($"{operation.Method} of the owner's record", operation.Name, (int)response.StatusCode);
-            if (response.StatusCode != HttpStatusCode.NotFound || Answers.Fault(response, answer) is not null)
+            // An action may check its body before it looks for the record: a 400 reveals nothing and does nothing.
+            var refused = response.StatusCode == HttpStatusCode.NotFound || (operation.Method == "POST" && response.StatusCode == HttpStatusCode.BadRequest);
+            if (!refused || Answers.Fault(response, answer) is not null)
             {
                 tally.Fail($"{operation.Name} as the stranger on {path}: {(int)response.StatusCode}, not a 404 problem: {Answers.Shorten(answer)}");
             }
@@ -63,7 +66,8 @@ public sealed class TenantIsolationTests(RunningSystem system)
                 using var response = await stranger.GetAsync($"{list.Template}{query}", cancellationToken);
                 var answer = await response.Content.ReadAsStringAsync(cancellationToken);
                 tally.Count(query.Length == 0 ? "list" : "list filtered by the owner's ids", list.Name, (int)response.StatusCode);
-                if (records.Ids.FirstOrDefault(id => answer.Contains(id, StringComparison.OrdinalIgnoreCase)) is { } leaked)
+                // A refusal may repeat the id the stranger sent ("No pipeline with id ..."); an answer with data may hold none.
+                if (response.IsSuccessStatusCode && records.Ids.FirstOrDefault(id => answer.Contains(id, StringComparison.OrdinalIgnoreCase)) is { } leaked)
                 {
                     tally.Fail($"{list.Name}{query} as the stranger shows the owner's record {leaked}: {Answers.Shorten(answer)}");
                 }
