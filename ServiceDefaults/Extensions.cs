@@ -56,6 +56,8 @@ public static class Extensions
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         options.Converters.Add(new UtcTimestampConverter());
+        options.Converters.Add(new StorableTextConverter());
+        options.Converters.Add(new StorableJsonConverter());
         return options;
     }
 
@@ -64,6 +66,7 @@ public static class Extensions
     {
         app.UseCrmProblemDetails();
         app.UseRequestBodyLimit(MaxRequestBodyBytes);
+        app.UseStorableQuery();
         app.UseAuthentication();
         app.UseTenancy();
         app.UseAuthorization();

@@ -58,6 +58,43 @@ public sealed class InvalidInputTests(ContactsApi api) : IClassFixture<ContactsA
     }
 
     [Fact]
+    public async Task A_nul_character_in_a_field_is_a_400_problem_naming_it()
+    {
+        // Found by the hostile-input sweep (tests/Reliability.Tests): PostgreSQL's text cannot hold U+0000, so it was a 500.
+        var response = await PostRawAsync("""{ "lastName": "Nul\u0000Name", "tags": ["ok", "a\u0000b"] }""");
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("lastName", out _));
+        await AssertNothingWrittenAsync();
+    }
+
+    [Fact]
+    public async Task A_nul_character_in_a_patch_is_a_400_problem_naming_the_field_and_changes_nothing()
+    {
+        var id = (await CreatePersonAsync(Client, new { lastName = "Patched" })).GetProperty("id").GetGuid();
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/people/{id}")
+        {
+            Content = new StringContent("""{ "jobTitle": "Chief\u0000Engineer" }""", Encoding.UTF8, "application/merge-patch+json"),
+        };
+
+        var response = await Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("jobTitle", out _));
+        var person = await ReadJsonAsync(await Client.GetAsync($"/api/v1/people/{id}", TestContext.Current.CancellationToken));
+        Assert.Equal(1, person.GetProperty("version").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_nul_character_in_a_query_parameter_is_a_400_problem_naming_it()
+    {
+        var response = await Client.GetAsync("/api/v1/people?q=a%00b", TestContext.Current.CancellationToken);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("q", out _));
+    }
+
+    [Fact]
     public async Task A_body_over_the_limit_is_a_413_problem()
     {
         var huge = JsonSerializer.Serialize(new { lastName = "Large", jobTitle = new string('x', 2 * 1024 * 1024) });

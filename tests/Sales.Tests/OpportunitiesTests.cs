@@ -196,6 +196,19 @@ public sealed class OpportunitiesTests(SalesApi api) : IClassFixture<SalesApi>
     }
 
     [Fact]
+    public async Task A_reason_over_the_length_is_a_400_naming_it_and_the_opportunity_stays_open()
+    {
+        // Found by the hostile-input sweep (RELIABILITY_SEED=2014631318, HugeString): it was a 500 from the column's length.
+        var pipeline = await CreatePipelineAsync();
+        var id = await CreateOpportunityAsync(pipeline.Id);
+
+        var tooLong = await Client.PostAsJsonAsync($"/api/v1/opportunities/{id}/lose", new { reason = new string('q', 501) }, Token);
+
+        Assert.Equal(["reason"], await ErrorFieldsAsync(tooLong));
+        Assert.Equal("open", (await ReadJsonAsync(await Client.GetAsync($"/api/v1/opportunities/{id}", Token))).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Concurrent_wins_publish_exactly_one_event()
     {
         var pipeline = await CreatePipelineAsync();

@@ -28,6 +28,7 @@ public sealed class RunningSystem : IAsyncLifetime
     /// <summary>Keeps the state folder (data and logs) after the system stops, e.g. to look into a failed run.</summary>
     public bool KeepsState { get; set; }
 
+    /// <summary>Where the AppHost keeps the servers' data, secrets and the broker's log files.</summary>
     public string StateDirectory => _stateDirectory;
 
     public string Output
@@ -53,10 +54,24 @@ public sealed class RunningSystem : IAsyncLifetime
         Gateway = await _up.Task.WaitAsync(StartTimeout);
     }
 
-    /// <summary>A development token from the same command a person uses: <c>./crm token</c>.</summary>
-    public async Task<HttpClient> ClientForAsync(string tenant)
+    /// <summary>
+    /// A development token from the same command a person uses: <c>./crm token</c>. Every scope and the tenant's
+    /// administrator role unless <paramref name="scopes"/> or <paramref name="roles"/> (empty: a plain user) say otherwise.
+    /// </summary>
+    public async Task<HttpClient> ClientForAsync(string tenant, IEnumerable<string>? scopes = null, IEnumerable<string>? roles = null)
     {
-        using var token = Start("token", "--tenant", tenant, $"--StateDirectory={_stateDirectory}");
+        List<string> arguments = ["token", "--tenant", tenant, $"--StateDirectory={_stateDirectory}"];
+        if (scopes is not null)
+        {
+            arguments.AddRange(["--scopes", string.Join(' ', scopes)]);
+        }
+
+        if (roles is not null)
+        {
+            arguments.AddRange(["--roles", string.Join(' ', roles)]);
+        }
+
+        using var token = Start([.. arguments]);
         var jwt = (await token.StandardOutput.ReadToEndAsync()).Trim();
         await token.WaitForExitAsync();
         if (token.ExitCode != 0)

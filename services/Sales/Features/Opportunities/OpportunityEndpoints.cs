@@ -268,7 +268,8 @@ public static class OpportunityEndpoints
         Guid id, [FromBody] LoseOpportunityRequest? body, SalesDb db, TimeProvider time, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        if (body.Validate(errors) is not { } reason)
+        // A reason over the length is returned with an error beside it: the error decides, or the column refuses it as a 500.
+        if (body.Validate(errors) is not { } reason || !errors.IsEmpty)
         {
             return ApiProblems.Invalid(errors);
         }
