@@ -27,7 +27,8 @@ public sealed class Customer360Tests(CustomerSystem system) : IClassFixture<Cust
             "/api/v1/customers?personId={0}", "/api/v1/requesters?personId={0}", "/api/v1/billing-accounts?personId={0}", "/api/v1/audience-members?personId={0}");
         var opportunity = await OpportunityAsync(client, person);
         var order = await OrderAsync(client, person);
-        var ticket = (await PostAsync(client, "/api/v1/tickets", new { subject = "The engine jams", requesterPersonId = person })).GetProperty("id").GetGuid();
+        await PostAsync(client, "/api/v1/sla-policies", new { name = "Around the clock", targets = new[] { new { priority = "high", firstResponseMinutes = 60, resolutionMinutes = 240 } } });
+        var ticket = (await PostAsync(client, "/api/v1/tickets", new { subject = "The engine jams", requesterPersonId = person, priority = "high" })).GetProperty("id").GetGuid();
         var invoice = await IssuedInvoiceAsync(client, person);
 
         var response = await client.GetAsync($"/api/v1/customers/{person}/360", Token);
@@ -41,8 +42,10 @@ public sealed class Customer360Tests(CustomerSystem system) : IClassFixture<Cust
         Assert.Equal(order, Ids(view, "recentOrders").Single());
         var openTicket = Assert.Single(view.GetProperty("openTickets").EnumerateArray());
         Assert.Equal(ticket, openTicket.GetProperty("id").GetGuid());
-        Assert.True(openTicket.TryGetProperty("resolutionDueAt", out _) || openTicket.TryGetProperty("firstResponseDueAt", out _), openTicket.ToString());
-        Assert.Equal(invoice, Ids(view, "unpaidInvoices").Single());
+        Assert.True(openTicket.TryGetProperty("firstResponseDueAt", out _), openTicket.ToString());
+        Assert.True(openTicket.TryGetProperty("resolutionDueAt", out _), openTicket.ToString());
+        // The order is invoiced too (billing bills each order), so the issued invoice is one of the unpaid ones.
+        Assert.Contains(invoice, Ids(view, "unpaidInvoices"));
         // Campaign answered (no warning); a person's responses across campaigns are proven in Campaign.Tests (ResponsesTests).
         Assert.Empty(view.GetProperty("recentCampaignResponses").EnumerateArray());
     }
