@@ -56,6 +56,13 @@ public sealed record Operation(
 public sealed class ApiDocument
 {
     private static readonly string[] Methods = ["get", "post", "put", "patch", "delete"];
+
+    /// <summary>Operations the gateway answers itself, with the scope it asks for them (gateway/Customers).</summary>
+    private static readonly IReadOnlyDictionary<string, string> GatewayOwned = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["/api/v1/customers/{personId}/360"] = Scopes.Read("contacts"),
+    };
+
     private readonly JsonObject _schemas;
 
     private ApiDocument(JsonObject document)
@@ -129,20 +136,21 @@ public sealed class ApiDocument
         var contentTypes = content?.Select(entry => entry.Key).ToList() ?? [];
         var bodySchema = content?.Where(entry => entry.Key.Contains("json", StringComparison.Ordinal)).Select(entry => Resolve(entry.Value?["schema"])).FirstOrDefault();
         var isPublic = operation["security"] is JsonArray { Count: 0 };
-        var area = AreaOf(template);
-        var requirement = area.Policy ?? (method == "GET" ? Scopes.Read(area.Name) : Scopes.Write(area.Name));
+        var (area, resource) = AreaOf(template);
+        var requirement = GatewayOwned.GetValueOrDefault(template)
+            ?? (method == "GET" ? area.ReadPolicy(resource) : area.WritePolicy(resource));
         return new Operation(method, template, parameters, contentTypes, bodySchema, isPublic, area.Name, requirement);
     }
 
     /// <summary>The area the gateway routes the path to: the one whose resource is the longest prefix of it.</summary>
-    private static ServiceArea AreaOf(string template)
+    private static (ServiceArea Area, string Resource) AreaOf(string template)
     {
         var resourcePath = template[(ServiceAreas.ApiPrefix.Length + 1)..];
         return ServiceAreas.All
             .SelectMany(area => area.Resources.Concat(area.PublicResources ?? []).Select(resource => (area, resource)))
             .Where(entry => resourcePath == entry.resource || resourcePath.StartsWith(entry.resource + "/", StringComparison.Ordinal))
             .OrderByDescending(entry => entry.resource.Length)
-            .Select(entry => entry.area)
+            .Select(entry => ((ServiceArea Area, string Resource)?)(entry.area, entry.resource))
             .FirstOrDefault() ?? throw new InvalidOperationException($"The gateway routes no area to {template}.");
     }
 }

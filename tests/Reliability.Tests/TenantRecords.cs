@@ -18,7 +18,7 @@ public sealed class TenantRecords
     public static readonly ConcurrentBag<string> CreatedSecrets = [];
 
     /// <summary>A webhook subscription, made where the document has webhooks.</summary>
-    public static readonly JsonObject Webhook = new() { ["url"] = "https://hooks.example.com/crm", ["events"] = new JsonArray("contact.created") };
+    public static readonly JsonObject Webhook = new() { ["url"] = "https://hooks.example.com/crm", ["eventTypes"] = new JsonArray("contact.created") };
 
     private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(60);
 
