@@ -74,12 +74,13 @@ internal sealed class CustomerViews(AreaCalls calls, IOptions<CustomerViewOption
         string area, string[] paths, string authorization, CancellationToken cancellationToken)
     {
         var answers = await Task.WhenAll(paths.Select(path => calls.GetAsync(area, path, authorization, cancellationToken)));
-        if (answers.FirstOrDefault(answer => answer.Body is null) is { } failed)
+        if (answers.FirstOrDefault(answer => answer.Body is null && !answer.NotFound) is { } failed)
         {
             return (null, failed.Warning ?? new CustomerViewWarning(area, WarningCodes.Unavailable, $"The {area} service did not know the list."));
         }
 
-        return ([.. answers.SelectMany(answer => answer.Body!.Value.GetProperty("items").EnumerateArray())], null);
+        // A 404 is an area that has not heard of the person (yet): nothing to show, not a failure.
+        return ([.. answers.Where(answer => answer.Body is not null).SelectMany(answer => answer.Body!.Value.GetProperty("items").EnumerateArray())], null);
     }
 
     /// <summary>Lists come in creation order (UUIDv7 ids): the latest are the last, shown newest first.</summary>

@@ -89,7 +89,7 @@ public sealed class ResponsesTests(CampaignApi api) : IClassFixture<CampaignApi>
     }
 
     [Fact]
-    public async Task A_persons_responses_are_listed_across_campaigns_for_their_tenant_only()
+    public async Task A_persons_responses_are_listed_across_campaigns_and_another_tenant_gets_404()
     {
         var audience = await LabelledAudience.SeedAsync(api);
         var client = api.ClientFor(audience.Tenant);
@@ -102,7 +102,7 @@ public sealed class ResponsesTests(CampaignApi api) : IClassFixture<CampaignApi>
         var converted = await CampaignApi.ReadAsync(await client.GetAsync($"/api/v1/audience-members/{audience.Ada}/responses?kind=converted", Token));
         var ben = await CampaignApi.ReadAsync(await client.GetAsync($"/api/v1/audience-members/{audience.Ben}/responses", Token));
         var bad = await client.GetAsync($"/api/v1/audience-members/{audience.Ada}/responses?kind=bounced&limit=0", Token);
-        var stranger = await CampaignApi.ReadAsync(await api.ClientFor($"tenant-{Guid.NewGuid():N}").GetAsync($"/api/v1/audience-members/{audience.Ada}/responses", Token));
+        var stranger = await api.ClientFor($"tenant-{Guid.NewGuid():N}").GetAsync($"/api/v1/audience-members/{audience.Ada}/responses", Token);
 
         Assert.Equal([spring, summer], ada.GetProperty("items").EnumerateArray().Select(response => response.GetProperty("campaignId").GetGuid()));
         Assert.Equal(summer, Assert.Single(converted.GetProperty("items").EnumerateArray()).GetProperty("campaignId").GetGuid());
@@ -110,6 +110,7 @@ public sealed class ResponsesTests(CampaignApi api) : IClassFixture<CampaignApi>
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var errors = (await CampaignApi.ReadAsync(bad)).GetProperty("errors");
         Assert.True(errors.TryGetProperty("kind", out _) && errors.TryGetProperty("limit", out _), errors.ToString());
-        Assert.Empty(stranger.GetProperty("items").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+        Assert.Equal("application/problem+json", stranger.Content.Headers.ContentType?.MediaType);
     }
 }

@@ -49,18 +49,25 @@ public static class ResponseEndpoints
             .WithName("ListPersonCampaignResponses")
             .WithSummary("List a person's responses to campaigns")
             .WithDescription("Every response of the person to any campaign, a page at a time in the order recorded; ?kind= keeps one of "
-                + string.Join(", ", RecipientResponses.Kinds) + ". A person who never responded has an empty list.")
-            .ProducesValidationProblem();
+                + string.Join(", ", RecipientResponses.Kinds) + ". A person who never responded has an empty list; one campaign does not know is a 404.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return responses;
     }
 
-    private static async Task<Results<Ok<Page<ResponseResponse>>, ValidationProblem>> ListForPerson(
+    private static async Task<Results<Ok<Page<ResponseResponse>>, ValidationProblem, ProblemHttpResult>> ListForPerson(
         Guid personId, [AsParameters] PageQuery page, string? kind, CampaignDb db, CancellationToken cancellationToken)
     {
         if (Validate(page, kind) is { Count: > 0 } errors)
         {
             return ApiProblems.Invalid(errors);
+        }
+
+        // Campaign knows the tenant's people from its audience copies; anyone else's id is not found here.
+        if (!await db.AudienceMembers.AnyAsync(member => member.PersonId == personId, cancellationToken))
+        {
+            return ApiProblems.NotFound("audience member", personId);
         }
 
         return TypedResults.Ok(await page.ReadAsync(OfKind(db.Responses.AsNoTracking().Where(r => r.PersonId == personId), kind), ResponseResponse.From, cancellationToken));
