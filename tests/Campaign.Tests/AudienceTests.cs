@@ -20,9 +20,11 @@ public sealed class AudienceTests(CampaignApi api) : IClassFixture<CampaignApi>
             new ConsentChanged(_tenant, _person, "email", "opted-in", "web-form", "consent", at, at));
         Assert.Equal(1, await api.CountAsync("SELECT count(*) FROM audience_consents WHERE tenant_id = $1 AND person_id = $2 AND NOT opted_in", _tenant, _person));
 
-        // Same message id with newer content: only the inbox can tell it was handled already.
+        // Redelivered with newer content under the same id: only the inbox can tell it was handled already. The
+        // redelivery follows the handled delivery, as the broker's does; two copies in flight at once would let either win.
         var messageId = Guid.NewGuid();
         await api.DeliverWithIdAsync(new ConsentChanged(_tenant, _person, "sms", "opted-in", "web-form", "consent", at, at), messageId);
+        await api.WaitUntilConsumedAsync(messageId, 1);
         await api.DeliverWithIdAsync(new ConsentChanged(_tenant, _person, "sms", "opted-out", "manual", null, at.AddDays(5), at), messageId);
         await api.WaitUntilConsumedAsync(messageId, 2);
         Assert.Equal(1, await api.CountAsync("SELECT count(*) FROM audience_consents WHERE tenant_id = $1 AND person_id = $2 AND channel = 'sms' AND opted_in", _tenant, _person));

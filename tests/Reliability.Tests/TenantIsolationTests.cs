@@ -25,7 +25,7 @@ public sealed class TenantIsolationTests(RunningSystem system)
         var requests = new HostileRequests(document, records);
         var tally = new Tally("tenant-isolation");
         var uncovered = new List<string>();
-        // Some records change on their own after creation (a payment allocated, a subscription's first invoice): wait for that.
+        // Some records change on their own after creation (a copy arriving, a payment applied to an issued invoice): wait for that.
         await RecordCounts.UntilStableAsync(async () => string.Join(";", await OwnersRecordsAsync(owner, document, records, cancellationToken)), "the owner's records to settle");
         var before = await OwnersRecordsAsync(owner, document, records, cancellationToken);
 

@@ -49,7 +49,9 @@ public sealed class TenantRecords
         ("POST", "/api/v1/tax-rates", """{ "name": "VAT", "rate": 0.19, "country": "de" }"""),
         ("POST", "/api/v1/invoices", """{ "billingAccountId": "{billing-accounts}", "currency": "EUR", "lines": [{ "description": "Tea", "quantity": 1, "unitPrice": "30.00" }] }"""),
         ("POST", "/api/v1/payments", """{ "billingAccountId": "{billing-accounts}", "amount": "25.00" }"""),
-        ("POST", "/api/v1/subscriptions", """{ "billingAccountId": "{billing-accounts}", "plan": { "name": "Pro", "price": "9.99", "interval": "month" } }"""),
+        // It starts next year: the billing scheduler would otherwise issue its first invoice (and apply the payment
+        // to it) whenever its next pass comes, changing both records under the sweeps that compare them.
+        ("POST", "/api/v1/subscriptions", $$"""{ "billingAccountId": "{billing-accounts}", "plan": { "name": "Pro", "price": "9.99", "interval": "month" }, "startsOn": "{{DateTime.UtcNow.AddYears(1):yyyy-MM-dd}}" }"""),
         ("POST", "/api/v1/api-keys", """{ "name": "Webshop sync", "scopes": ["contacts:read"] }"""),
         ("POST", "/api/v1/webhooks", Webhook.ToJsonString()),
     ];
