@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using CrmCloud.Gateway.Reference;
+using CrmCloud.TestInfrastructure;
 using Xunit;
 
 namespace CrmCloud.Gateway.Tests;
@@ -107,13 +108,22 @@ public sealed class PartialReferenceTests(GatewaySystem system) : IClassFixture<
     public async Task Areas_whose_service_is_down_are_named_and_the_rest_is_served()
     {
         using var client = system.First.Anonymous();
+        string[] missing = ["sales", "campaign", "support", "billing"];
 
-        var response = await client.GetAsync(ReferenceExtensions.MergedDocumentPath, TestContext.Current.CancellationToken);
-        var document = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsObject();
+        // A service's first document can outlast the fetch on a busy machine; a partial document is kept only seconds.
+        var (response, document) = await Eventually.Until(
+            async () =>
+            {
+                var response = await client.GetAsync(ReferenceExtensions.MergedDocumentPath, TestContext.Current.CancellationToken);
+                var document = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsObject();
+                return string.Join(", ", response.Headers.GetValues(ReferenceExtensions.UnavailableAreasHeader)) == string.Join(", ", missing)
+                    ? Tuple.Create(response, document)
+                    : null;
+            },
+            TimeSpan.FromSeconds(60),
+            "a merged document missing just the stopped and hung areas");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        string[] missing = ["sales", "campaign", "support", "billing"];
-        Assert.Equal(string.Join(", ", missing), string.Join(", ", response.Headers.GetValues(ReferenceExtensions.UnavailableAreasHeader)));
         Assert.Equal(missing, document[MergedDocument.UnavailableAreasExtension]!.AsArray().Select(area => area!.GetValue<string>()));
         Assert.True(document["paths"]!.AsObject().ContainsKey("/api/v1/people"));
         Assert.True(document["paths"]!.AsObject().ContainsKey("/api/v1/api-keys"));
