@@ -19,6 +19,7 @@ internal sealed record FaultResult(
 internal sealed class Drill(RunningSystem system, LoadDriver load, Consistency consistency, IReadOnlyDictionary<string, Uri> services, DrillTimes times)
 {
     private static readonly TimeSpan ControlTimeout = TimeSpan.FromMinutes(3);
+    private const int MostWarningLines = 60;
 
     public RunningSystem System => system;
 
@@ -37,6 +38,7 @@ internal sealed class Drill(RunningSystem system, LoadDriver load, Consistency c
     public async Task<FaultResult> RunAsync(Fault fault)
     {
         Log($"{fault.Name}: {fault.Description}");
+        var outputBefore = system.Output.Length;
         using var stopLoad = new CancellationTokenSource();
         var loading = load.RunAsync(fault.Name, stopLoad.Token);
         TimeSpan? recovery;
@@ -72,6 +74,15 @@ internal sealed class Drill(RunningSystem system, LoadDriver load, Consistency c
         foreach (var problem in verdict.Problems)
         {
             Log($"    {problem}");
+        }
+
+        if (!result.Passed)
+        {
+            // The state folder is kept, but a CI log is often all there is to read: the services' own warnings say where it stuck.
+            foreach (var line in Warnings(system.Output[outputBefore..], MostWarningLines))
+            {
+                Log($"    | {line}");
+            }
         }
 
         return result;
@@ -126,6 +137,22 @@ internal sealed class Drill(RunningSystem system, LoadDriver load, Consistency c
         }
 
         return true;
+    }
+
+    /// <summary>The last warnings and errors the processes logged (the console format's level line, the message under it and an exception's first line).</summary>
+    private static IEnumerable<string> Warnings(string output, int most)
+    {
+        var lines = output.Split('\n');
+        var found = new List<string>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Contains("warn: ", StringComparison.Ordinal) || lines[i].Contains("fail: ", StringComparison.Ordinal) || lines[i].Contains("crit: ", StringComparison.Ordinal))
+            {
+                found.AddRange(lines.Skip(i).Take(3).Select(line => line.TrimEnd()));
+            }
+        }
+
+        return found.TakeLast(most);
     }
 
     public static void Log(string line) =>

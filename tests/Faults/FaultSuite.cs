@@ -59,7 +59,7 @@ internal static class FaultSuite
         Drill.Log($"baseline: {baseline.Customers.Count} customers in tenant {tenant}");
         var load = new LoadDriver(gateway, baseline, isShort ? 10 : 25);
         var times = isShort
-            ? new DrillTimes(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(90))
+            ? new DrillTimes(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(180))
             : new DrillTimes(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(180));
         var drill = new Drill(system, load, consistency, services, times);
         Fault[] faults = isShort

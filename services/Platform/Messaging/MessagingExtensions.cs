@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace CrmCloud.Platform.Messaging;
 
@@ -40,6 +41,13 @@ public static class MessagingExtensions
             bus.AddConsumers(consumers);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
+                // Outside the quick retries: a database restarting or out of connections comes back in tens of seconds,
+                // so its messages wait for it (about a minute and a half in all) instead of being parked in _error.
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Handle<Exception>(IsTransientDatabaseError);
+                    retry.Intervals(5_000, 15_000, 30_000);
+                });
                 endpoint.UseMessageRetry(retry => retry.Intervals(100, 500, 2_000, 5_000));
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                 {
@@ -53,5 +61,19 @@ public static class MessagingExtensions
             });
         });
         return builder;
+    }
+
+    /// <summary>Npgsql's own judgement (connection lost, server shutting down, too many clients, serialization), wherever EF wrapped it.</summary>
+    public static bool IsTransientDatabaseError(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is NpgsqlException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

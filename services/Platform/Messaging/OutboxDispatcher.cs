@@ -22,13 +22,17 @@ public sealed partial class OutboxDispatcher<TDb>(
 {
     public const int BatchSize = 100;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    // Short, so events leave within seconds of the broker's return; a round against an absent broker costs one transaction.
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// A publish waits for the broker's confirm while the bus reconnects; past this it counts as failed,
     /// so an outage shows in the row's attempts and never holds the claimed rows indefinitely.
     /// </summary>
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long past <see cref="PublishTimeout"/> a cancelled publish may take to give up before the batch stops waiting for it.</summary>
+    private static readonly TimeSpan ConfirmGrace = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -83,11 +87,13 @@ public sealed partial class OutboxDispatcher<TDb>(
         var confirms = batch.Select(message => PublishAsync(message, publishing.Token)).ToList();
         try
         {
-            await Task.WhenAll(confirms);
+            // The bounded wait does not rely on the client honouring the token: a publish caught by a broker restart can
+            // wait for a confirm that never comes, and the batch's rows stay locked while it does.
+            await Task.WhenAll(confirms).WaitAsync(PublishTimeout + ConfirmGrace, time, cancellationToken);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            // Each row's own outcome is read below.
+            // Each row's own outcome is read below; one still waiting counts as failed.
         }
 
         var published = 0;
