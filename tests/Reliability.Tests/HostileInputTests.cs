@@ -1,7 +1,7 @@
 using CrmCloud.TestInfrastructure;
 using Xunit;
 
-[assembly: AssemblyFixture(typeof(RunningSystem))]
+[assembly: AssemblyFixture(typeof(CrmCloud.Reliability.Tests.SweptSystem))]
 
 namespace CrmCloud.Reliability.Tests;
 
@@ -10,7 +10,7 @@ namespace CrmCloud.Reliability.Tests;
 /// has one record of everything (so ids in paths find real records): no 5xx, every 4xx a problem document, and no list
 /// of the operation's service grows or shrinks when every request to it was refused.
 /// </summary>
-public sealed class HostileInputTests(RunningSystem system)
+public sealed class HostileInputTests(SweptSystem system)
 {
     /// <summary>Upstream areas first, so that the copies their writes cause elsewhere are made before those areas are swept.</summary>
     private static readonly string[] AreaOrder = ["contacts", "sales", "campaign", "support", "billing", "integrations"];

@@ -10,7 +10,7 @@ namespace CrmCloud.Reliability.Tests;
 /// Every operation of the document that is not public (<c>security: []</c>) refuses a caller without credentials (401)
 /// and one whose token lacks what the gateway's route table asks for it: the area's scope, or the administrator role (403).
 /// </summary>
-public sealed class ScopeTests(RunningSystem system)
+public sealed class ScopeTests(SweptSystem system)
 {
     [Fact]
     public async Task Every_operation_refuses_a_token_without_its_scope_with_a_403_problem()

@@ -12,7 +12,7 @@ namespace CrmCloud.Reliability.Tests;
 /// no later answer carries them, and no log line of the gateway, the services or the servers does, even after they
 /// were used, refused, rotated and revoked. Secrets the other sweeps created in this run are looked for as well.
 /// </summary>
-public sealed class SecretTests(RunningSystem system)
+public sealed class SecretTests(SweptSystem system)
 {
     /// <summary>The end of a secret is enough to use it: a log that keeps only its tail leaks it as well.</summary>
     private const int TailLength = 20;

@@ -11,7 +11,7 @@ namespace CrmCloud.Reliability.Tests;
 /// One tenant (the owner) has one record of everything; a second tenant (the stranger) with every scope and the
 /// administrator role is pointed at each of them by every operation whose path names a record, and reads every list.
 /// </summary>
-public sealed class TenantIsolationTests(RunningSystem system)
+public sealed class TenantIsolationTests(SweptSystem system)
 {
     [Fact]
     public async Task Another_tenant_gets_404_for_every_record_and_never_sees_one_in_a_list()

@@ -10,7 +10,7 @@ namespace CrmCloud.TestInfrastructure;
 /// The whole system started by the AppHost exactly as <c>./crm up</c> starts it, with its own state
 /// folder and free ports, and stopped the way a person stops it: an interrupt.
 /// </summary>
-public sealed class RunningSystem : IAsyncLifetime
+public class RunningSystem : IAsyncLifetime
 {
     private const string UpMarker = "CrmCloud is up: gateway=";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
@@ -24,6 +24,9 @@ public sealed class RunningSystem : IAsyncLifetime
 
     /// <summary>More AppHost options, e.g. <c>--Control=true</c> for <see cref="ControlAsync"/>.</summary>
     public IReadOnlyList<string> AppHostArguments { get; init; } = [];
+
+    /// <summary>Environment variables for the AppHost, which its processes inherit, e.g. <c>Gateway__RateLimits__DefaultPlan</c>.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Keeps the state folder (data and logs) after the system stops, e.g. to look into a failed run.</summary>
     public bool KeepsState { get; set; }
@@ -44,7 +47,7 @@ public sealed class RunningSystem : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _appHost = Start(["up", $"--StateDirectory={_stateDirectory}", "--FreePorts=true", .. AppHostArguments]);
+        _appHost = Start(Environment, ["up", $"--StateDirectory={_stateDirectory}", "--FreePorts=true", .. AppHostArguments]);
         _appHost.OutputDataReceived += (_, line) => Observe(line.Data);
         _appHost.ErrorDataReceived += (_, line) => Observe(line.Data);
         _appHost.BeginOutputReadLine();
@@ -71,7 +74,7 @@ public sealed class RunningSystem : IAsyncLifetime
             arguments.AddRange(["--roles", string.Join(' ', roles)]);
         }
 
-        using var token = Start([.. arguments]);
+        using var token = Start(Environment, [.. arguments]);
         var jwt = (await token.StandardOutput.ReadToEndAsync()).Trim();
         await token.WaitForExitAsync();
         if (token.ExitCode != 0)
@@ -140,6 +143,8 @@ public sealed class RunningSystem : IAsyncLifetime
         {
             Directory.Delete(_stateDirectory, recursive: true);
         }
+
+        GC.SuppressFinalize(this);
     }
 
     private void Observe(string? line)
@@ -161,7 +166,7 @@ public sealed class RunningSystem : IAsyncLifetime
         }
     }
 
-    private static Process Start(params string[] arguments)
+    private static Process Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -169,6 +174,11 @@ public sealed class RunningSystem : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(AppHostPath());
         foreach (var argument in arguments)
         {
