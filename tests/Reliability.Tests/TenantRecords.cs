@@ -42,7 +42,7 @@ public sealed class TenantRecords
         ("POST", "/api/v1/tickets", """{ "subject": "Broken screen", "requesterEmail": "ada@example.com", "priority": "high" }"""),
         ("POST", "/api/v1/business-calendars", """{ "name": "Berlin", "timeZone": "Europe/Berlin", "workingHours": [{ "day": "monday", "start": "09:00", "end": "17:00" }] }"""),
         ("POST", "/api/v1/sla-policies", """{ "name": "Around the clock", "targets": [{ "priority": "urgent", "firstResponseMinutes": 60, "resolutionMinutes": 240 }] }"""),
-        ("POST", "/api/v1/service-contracts", """{ "name": "Gold 2026", "companyId": "{companies}", "tier": "gold", "validFrom": "2026-01-01", "validUntil": "2026-12-31" }"""),
+        ("POST", "/api/v1/service-contracts", $$"""{ "name": "Gold", "companyId": "{companies}", "tier": "gold", "validFrom": "{{DateTime.UtcNow.AddYears(-1):yyyy-MM-dd}}", "validUntil": "{{DateTime.UtcNow.AddYears(1):yyyy-MM-dd}}" }"""),
         ("POST", "/api/v1/kb-articles", """{ "title": "Reset a password", "body": "Open the settings.", "category": "how-to", "status": "published" }"""),
         ("POST", "/api/v1/canned-responses", """{ "title": "Ack", "body": "Hello {{requester.firstName}}" }"""),
         ("POST", "/api/v1/assets", """{ "product": "Boiler X200", "serialNumber": "SN-1", "personId": "{people}" }"""),
