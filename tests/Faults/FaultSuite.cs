@@ -58,9 +58,12 @@ internal static class FaultSuite
         var baseline = await Baseline.CreateAsync(gateway, isShort ? 6 : 12);
         Drill.Log($"baseline: {baseline.Customers.Count} customers in tenant {tenant}");
         var load = new LoadDriver(gateway, baseline, isShort ? 10 : 25);
+        // The settle deadline is the same for both: a drill ends as soon as the system has settled, and a loaded CI
+        // machine needs the time as much as the full run does.
+        var settle = TimeSpan.FromSeconds(180);
         var times = isShort
-            ? new DrillTimes(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(180))
-            : new DrillTimes(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(180));
+            ? new DrillTimes(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(8), settle)
+            : new DrillTimes(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15), settle);
         var drill = new Drill(system, load, consistency, services, times);
         Fault[] faults = isShort
             ? [new BrokerOutage(TimeSpan.FromSeconds(10)), new ServiceKilled("billing", TimeSpan.FromSeconds(3))]

@@ -9,5 +9,5 @@ namespace CrmCloud.Reliability.Tests;
 public sealed class SweptSystem : RunningSystem
 {
     public SweptSystem() =>
-        Environment = new Dictionary<string, string> { ["Gateway__RateLimits__DefaultPlan"] = "enterprise" };
+        AppHostEnvironment = new Dictionary<string, string> { ["Gateway__RateLimits__DefaultPlan"] = "enterprise" };
 }

@@ -26,7 +26,7 @@ public class RunningSystem : IAsyncLifetime
     public IReadOnlyList<string> AppHostArguments { get; init; } = [];
 
     /// <summary>Environment variables for the AppHost, which its processes inherit, e.g. <c>Gateway__RateLimits__DefaultPlan</c>.</summary>
-    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> AppHostEnvironment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Keeps the state folder (data and logs) after the system stops, e.g. to look into a failed run.</summary>
     public bool KeepsState { get; set; }
@@ -47,7 +47,7 @@ public class RunningSystem : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _appHost = Start(Environment, ["up", $"--StateDirectory={_stateDirectory}", "--FreePorts=true", .. AppHostArguments]);
+        _appHost = Start(AppHostEnvironment, ["up", $"--StateDirectory={_stateDirectory}", "--FreePorts=true", .. AppHostArguments]);
         _appHost.OutputDataReceived += (_, line) => Observe(line.Data);
         _appHost.ErrorDataReceived += (_, line) => Observe(line.Data);
         _appHost.BeginOutputReadLine();
@@ -74,7 +74,7 @@ public class RunningSystem : IAsyncLifetime
             arguments.AddRange(["--roles", string.Join(' ', roles)]);
         }
 
-        using var token = Start(Environment, [.. arguments]);
+        using var token = Start(AppHostEnvironment, [.. arguments]);
         var jwt = (await token.StandardOutput.ReadToEndAsync()).Trim();
         await token.WaitForExitAsync();
         if (token.ExitCode != 0)
