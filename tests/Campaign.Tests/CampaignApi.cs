@@ -16,7 +16,8 @@ namespace CrmCloud.Campaign.Tests;
 /// <summary>
 /// The campaign service on its own database and virtual host, with a bus to deliver other services' events and the
 /// local mail server to send to. This instance sends nothing (tests record delivery as they need it); <see cref="Sender"/>
-/// starts instances that do.
+/// starts instances that do, each on a virtual host of their own: a sender host shutting down must not take this
+/// instance's events off the shared queues and fail them with its disposed services.
 /// </summary>
 public sealed class CampaignApi(ServersFixture servers) : ServiceFactory<CampaignDb>(servers.Servers, "campaigndb")
 {
@@ -24,11 +25,14 @@ public sealed class CampaignApi(ServersFixture servers) : ServiceFactory<Campaig
 
     public MailSink Mail { get; } = new();
 
+    private string _senderMessaging = "";
+
     /// <summary>Another instance of campaign on the same database, broker and mail server, whose sender polls fast.</summary>
     public WebApplicationFactory<CampaignDb> Sender(params (string Key, string Value)[] settings) => WithWebHostBuilder(builder =>
     {
         builder.UseSetting("Delivery:Worker", "true");
         builder.UseSetting("Delivery:PollInterval", "00:00:00.200");
+        builder.UseSetting("ConnectionStrings:messaging", _senderMessaging);
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
@@ -67,6 +71,7 @@ public sealed class CampaignApi(ServersFixture servers) : ServiceFactory<Campaig
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
+        _senderMessaging = await Servers.CreateVirtualHostAsync($"{VirtualHost}-senders");
         Services.GetRequiredService<IBus>().ConnectConsumeObserver(Consumed);
         var probe = CreateClient();
         await Eventually.Until(
