@@ -29,22 +29,41 @@ internal static class SearchAtScale
     private const string FilteredStage = "customer";
 
     /// <summary>
-    /// The statement of contacts' <c>PeopleSearch</c> for a query that is not a phone number, first page: keep it the
-    /// same as the service's, or the reference measures something else.
+    /// The statement of contacts' <c>PeopleSearch</c> for the first page of a one-word query that is not a phone
+    /// number: keep it the same as the service's, or the reference measures something else.
     /// </summary>
     private const string SearchSql = """
         SELECT hits.id AS id, hits.rank AS rank
         FROM (
-            WITH found AS (
+            WITH alike AS (
+                SELECT w.word, word_similarity(@q, w.word) AS similarity
+                FROM search_words AS w WHERE w.tenant_id = @tenant AND @q <% w.word),
+            candidates AS (
+                SELECT DISTINCT firsts.person_id FROM alike, LATERAL (
+                    SELECT pw.person_id FROM person_words AS pw
+                    WHERE pw.tenant_id = @tenant AND pw.word = alike.word
+                    ORDER BY pw.person_id
+                    LIMIT @take) AS firsts),
+            named AS (
+                SELECT pw.person_id AS id, max(alike.similarity) AS rank
+                FROM candidates
+                JOIN person_words AS pw ON pw.person_id = candidates.person_id AND pw.tenant_id = @tenant
+                JOIN alike ON alike.word = pw.word
+                GROUP BY pw.person_id),
+            found AS (
                 SELECT c.id, word_similarity(@q, lower(c.name || ' ' || coalesce(c.domain, ''))) AS similarity
                 FROM companies AS c
-                WHERE c.tenant_id = @tenant AND @q <% lower(c.name || ' ' || coalesce(c.domain, '')))
-            SELECT p.id, greatest(word_similarity(@q, lower(p.first_name || ' ' || p.last_name || ' ' || coalesce(p.email, ''))), 0.9 * coalesce(found.similarity, 0))::double precision AS rank
-            FROM people AS p LEFT JOIN found ON found.id = p.company_id
-            WHERE p.tenant_id = @tenant AND @q <% lower(p.first_name || ' ' || p.last_name || ' ' || coalesce(p.email, ''))
-            UNION
-            SELECT p.id, greatest(word_similarity(@q, lower(p.first_name || ' ' || p.last_name || ' ' || coalesce(p.email, ''))), 0.9 * coalesce(found.similarity, 0))::double precision AS rank
-            FROM found JOIN people AS p ON p.company_id = found.id AND p.tenant_id = @tenant
+                WHERE c.tenant_id = @tenant AND @q <% lower(c.name || ' ' || coalesce(c.domain, ''))),
+            employed AS (
+                SELECT p.id, 0.9 * found.similarity AS rank
+                FROM found JOIN people AS p ON p.company_id = found.id AND p.tenant_id = @tenant
+                WHERE 0.9 * found.similarity >= (SELECT coalesce((
+                    SELECT named.rank FROM named ORDER BY named.rank DESC, named.id OFFSET @take - 1 LIMIT 1), 0)))
+            SELECT id, max(rank)::double precision AS rank FROM (
+                SELECT id, rank FROM named
+                UNION ALL
+                SELECT id, rank FROM employed) AS ranked
+            GROUP BY id
         ) AS hits
         ORDER BY hits.rank DESC, hits.id
         LIMIT @take
@@ -125,7 +144,7 @@ internal static class SearchAtScale
     {
         await using var connection = await database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var threshold = new NpgsqlCommand("SET LOCAL pg_trgm.word_similarity_threshold = 0.4", connection, transaction))
+        await using (var threshold = new NpgsqlCommand("SET LOCAL pg_trgm.word_similarity_threshold = 0.4; SET LOCAL jit = off", connection, transaction))
         {
             await threshold.ExecuteNonQueryAsync();
         }

@@ -9,6 +9,7 @@ using CrmCloud.Contacts.Features.Imports;
 using CrmCloud.Contacts.Features.People;
 using CrmCloud.Contacts.Features.Privacy;
 using CrmCloud.Contacts.Features.Profile;
+using CrmCloud.Contacts.Features.Search;
 using CrmCloud.Platform.Data;
 using CrmCloud.Platform.Messaging;
 using CrmCloud.ServiceDefaults;
@@ -22,6 +23,7 @@ builder.AddConsent();
 builder.AddActivities();
 builder.AddCustomerProfiles();
 builder.AddImports();
+builder.AddSearch();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -176,6 +176,69 @@ public sealed class SearchTests(ContactsApi api) : IClassFixture<ContactsApi>
     }
 
     [Fact]
+    public async Task Paging_through_a_company_match_gives_its_people_once_after_those_named_like_it()
+    {
+        var company = (await CreateCompanyAsync(Client, new { name = "Kingfisher", domain = "kingfisher.example" })).GetProperty("id").GetGuid();
+        var staff = new List<Guid>();
+        foreach (var name in new[] { "Pat", "Sam", "Kim", "Lou", "Max" })
+        {
+            staff.Add((await CreatePersonAsync(Client, new { firstName = name, lastName = "Staff", companyId = company })).GetProperty("id").GetGuid());
+        }
+
+        var namedAndEmployed = (await CreatePersonAsync(Client, new { firstName = "Ada", lastName = "Kingfisher", companyId = company })).GetProperty("id").GetGuid();
+        var named = (await CreatePersonAsync(Client, new { firstName = "Bob", lastName = "Kingfisher" })).GetProperty("id").GetGuid();
+
+        var all = await SearchPeopleAsync(Client, "kingfisher");
+        var paged = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = await ReadJsonAsync(await Client.GetAsync($"/api/v1/people?q=kingfisher&limit=2{(cursor is null ? "" : $"&cursor={cursor}")}", Cancel));
+            paged.AddRange(page.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetGuid()));
+            cursor = page.TryGetProperty("nextCursor", out var next) ? next.GetString() : null;
+        }
+        while (cursor is not null && paged.Count < 20);
+
+        Assert.Equal([.. new[] { namedAndEmployed, named }.Order(), .. staff.Order()], all);
+        Assert.Equal(all, paged);
+    }
+
+    [Fact]
+    public async Task A_name_borne_by_many_pages_through_its_closest_bearers_in_id_order()
+    {
+        async Task<Guid> Create(string first, string last, string? email = null) =>
+            (await CreatePersonAsync(Client, new { firstName = first, lastName = last, email })).GetProperty("id").GetGuid();
+        var close = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            close.Add(await Create("Ann", "Marlow"));
+        }
+
+        var exact = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            exact.Add(await Create("Bea", "Marlowe"));
+        }
+
+        // Found as "Marlowe" by the email only, and last among the exact bearers in id order.
+        var both = await Create("Cy", "Marlow", "cy.marlowe@mail.example");
+
+        List<Guid> expected = [.. exact, both, .. close];
+        var paged = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = await ReadJsonAsync(await Client.GetAsync($"/api/v1/people?q=marlowe&limit=2{(cursor is null ? "" : $"&cursor={cursor}")}", Cancel));
+            paged.AddRange(page.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetGuid()));
+            cursor = page.TryGetProperty("nextCursor", out var next) ? next.GetString() : null;
+        }
+        while (cursor is not null && paged.Count < 20);
+
+        Assert.Equal(expected, await SearchPeopleAsync(Client, "marlowe"));
+        Assert.Equal(expected, paged);
+    }
+
+    [Fact]
     public async Task A_list_cursor_is_not_a_search_cursor()
     {
         await SeedAsync(Client);

@@ -618,35 +618,6 @@ namespace CrmCloud.Contacts.Migrations
                     b.ToTable("import_row_errors", (string)null);
                 });
 
-            modelBuilder.Entity("CrmCloud.Contacts.Features.Merge.PersonMerge", b =>
-                {
-                    b.Property<Guid>("MergedPersonId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("merged_person_id");
-
-                    b.Property<DateTimeOffset>("MergedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("merged_at");
-
-                    b.Property<Guid>("SurvivorId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("survivor_id");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("tenant_id");
-
-                    b.HasKey("MergedPersonId")
-                        .HasName("pk_person_merges");
-
-                    b.HasIndex("TenantId", "SurvivorId")
-                        .HasDatabaseName("ix_person_merges_tenant_id_survivor_id");
-
-                    b.ToTable("person_merges", (string)null);
-                });
-
             modelBuilder.Entity("CrmCloud.Contacts.Features.People.Person", b =>
                 {
                     b.Property<Guid>("Id")
@@ -957,6 +928,35 @@ namespace CrmCloud.Contacts.Migrations
                         .HasDatabaseName("ix_customer_revenues_tenant_id_currency_amount_person_id");
 
                     b.ToTable("customer_revenues", (string)null);
+                });
+
+            modelBuilder.Entity("CrmCloud.Platform.Contacts.PersonMerge", b =>
+                {
+                    b.Property<Guid>("MergedPersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merged_person_id");
+
+                    b.Property<DateTimeOffset>("MergedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("merged_at");
+
+                    b.Property<Guid>("SurvivorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("survivor_id");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("MergedPersonId")
+                        .HasName("pk_person_merges");
+
+                    b.HasIndex("TenantId", "SurvivorId")
+                        .HasDatabaseName("ix_person_merges_tenant_id_survivor_id");
+
+                    b.ToTable("person_merges", (string)null);
                 });
 
             modelBuilder.Entity("CrmCloud.Platform.Messaging.InboxMessage", b =>

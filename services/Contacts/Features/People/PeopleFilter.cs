@@ -66,7 +66,7 @@ public sealed record PeopleFilter(
     /// snapshot of the database, so an export is consistent however long it takes.
     /// </summary>
     public IAsyncEnumerable<Person> ReadAllAsync(ContactsDb db, IQueryable<Person> people, CancellationToken cancellationToken) =>
-        db.ReadInSnapshotAsync(people.OrderBy(p => p.Id), Q is null ? null : token => RankedSearch.UseThresholdAsync(db, token), cancellationToken);
+        db.ReadInSnapshotAsync(people.OrderBy(p => p.Id), Q is null ? null : token => RankedSearch.UseSearchSettingsAsync(db, token), cancellationToken);
 
     private IQueryable<Person>? Apply(IQueryable<Person> people, FieldErrors errors)
     {

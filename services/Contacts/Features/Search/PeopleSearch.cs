@@ -7,24 +7,22 @@ using NpgsqlTypes;
 namespace CrmCloud.Contacts.Features.Search;
 
 /// <summary>
-/// <c>GET /api/v1/people?q=</c>: people whose name ("first last"), email or company (name or domain) is similar to
-/// the text by trigram word similarity, or, when the text looks like a phone number, whose phone contains its digits.
-/// Ranked best first: the person's own word similarity, a company match at nine tenths of its similarity (so
-/// someone named like the text comes before someone who merely works there), and a phone match above all. Every
-/// match is ranked before a page is cut: a common name in a large tenant costs a read of each person bearing it.
+/// <c>GET /api/v1/people?q=</c>: people who bear, for every word of the text, a similar word (trigram word
+/// similarity) in their name or email; or whose company (name or domain) is similar to the text; or, when the text
+/// looks like a phone number, whose phone contains its digits. Ranked best first: the mean over the text's words of
+/// the person's best similarity to each, a company match at nine tenths of its similarity (so someone named like the
+/// text comes before someone who merely works there), and a phone match above all; ties in id order.
+/// The words come from the tenant's vocabulary and their bearers from <c>person_words</c> (the SearchWords
+/// migration), so a common name costs an index range of its bearers, never a read of each person.
 /// </summary>
 public static class PeopleSearch
 {
-    /// <summary>The text a person is found by; the Search migration indexes exactly this expression.</summary>
-    public const string PersonText = "lower(p.first_name || ' ' || p.last_name || ' ' || coalesce(p.email, ''))";
-
     /// <summary>A person's phone, digits only; the Search migration indexes exactly this expression.</summary>
     public const string PhoneDigits = "regexp_replace(coalesce(p.phone, ''), '[^0-9]', '', 'g')";
 
     public static Task<Page<PersonResponse>> ReadAsync(ContactsDb db, SearchQuery query, CancellationToken cancellationToken)
     {
-        var (hits, parameters) = Hits(db, query);
-        parameters.Add(RankedSearch.Take(query));
+        var (hits, parameters) = Hits(db, query, paged: true);
         return RankedSearch.ReadAsync(
             db,
             query,
@@ -38,54 +36,119 @@ public static class PeopleSearch
 
     /// <summary>
     /// Every person of the tenant the search finds, unranked, for queries that read them all (the CSV export). Run it
-    /// in a transaction after <see cref="RankedSearch.UseThresholdAsync"/>, which sets the similarity the search matches by.
+    /// in a transaction after <see cref="RankedSearch.UseSearchSettingsAsync"/>, which sets the similarity the search matches by.
     /// </summary>
     public static IQueryable<Person> Matching(ContactsDb db, SearchQuery query)
     {
         // The SQL is built from constants only; the search text and the tenant go in as parameters.
-        var (hits, parameters) = Hits(db, query);
+        var (hits, parameters) = Hits(db, query, paged: false);
         var sql = $"SELECT hits.id AS \"Value\" FROM ({hits}) AS hits";
         var ids = db.Database.SqlQueryRaw<Guid>(sql, [.. parameters]);
         return db.People.Where(person => ids.Contains(person.Id));
     }
 
-    /// <summary>A SELECT of (id, rank) for every person of the tenant the search finds, and its parameters.</summary>
-    private static (string Sql, List<NpgsqlParameter> Parameters) Hits(ContactsDb db, SearchQuery query)
+    /// <summary>
+    /// A SELECT of (id, rank) for the people of the tenant the search finds, and its parameters. For a page
+    /// (<paramref name="paged"/>) it leaves out people who cannot be on it.
+    /// </summary>
+    private static (string Sql, List<NpgsqlParameter> Parameters) Hits(ContactsDb db, SearchQuery query, bool paged)
     {
         var phone = query.PhoneDigits;
-        // A person's company counts only when the company matches the text itself: one that does not scores under
-        // 0.4, so 0.9 of it never beats the 0.4 or more of a person matched by their own text. The matching companies
-        // are therefore found once, by their own index, and each way of matching people is its own arm (an OR across
-        // them could use no index) that ranks its people as it finds them, reading each person's row once; UNION
-        // drops a person found twice, whose rank is the same in every arm.
-        var rank = $"""
-            greatest(
-                word_similarity(@q, {PersonText}),
-                0.9 * coalesce(found.similarity, 0)
-                {(phone is null ? "" : $", CASE WHEN {PhoneDigits} LIKE @phone THEN {RankedSearch.PhoneMatchRank} ELSE 0 END")}
-            )::double precision
-            """;
+        var terms = query.Terms;
+        var firstPage = paged && query.After is null && phone is null;
+
+        // Each way of matching is its own arm with its own index (an OR across them could use none), and a person
+        // found by more than one takes the best of their ranks. The bearers are looked up by an array of the
+        // similar words: joined to them directly, the planner (which cannot tell that a trigram lookup finds a
+        // handful of words) read every bearer of every word of the tenant.
+        //
+        // The first page of a one-word search reads only the first bearers of each similar word: all bearers of a
+        // word share its rank, so nobody beyond a word's first page-length of bearers (in id order) can be on the
+        // page, and a short misspelling matching some 90,000 people at 0.4 ("meer": me, mei, meyer, melissa, ...)
+        // costs a few hundred index entries. Each of them is then ranked by all their words. Later pages read every
+        // bearer: rows already shown would take the places of others in each word's first bearers.
+        var named = firstPage && terms.Count == 1
+            ? """
+                alike AS (
+                    SELECT w.word, word_similarity(@term, w.word) AS similarity
+                    FROM search_words AS w WHERE w.tenant_id = @tenant AND @term <% w.word),
+                candidates AS (
+                    SELECT DISTINCT firsts.person_id FROM alike, LATERAL (
+                        SELECT pw.person_id FROM person_words AS pw
+                        WHERE pw.tenant_id = @tenant AND pw.word = alike.word
+                        ORDER BY pw.person_id
+                        LIMIT @take) AS firsts),
+                named AS (
+                    SELECT pw.person_id AS id, max(alike.similarity) AS rank
+                    FROM candidates
+                    JOIN person_words AS pw ON pw.person_id = candidates.person_id AND pw.tenant_id = @tenant
+                    JOIN alike ON alike.word = pw.word
+                    GROUP BY pw.person_id)
+                """
+            : $"""
+                alike AS (
+                    SELECT terms.term, w.word, word_similarity(terms.term, w.word) AS similarity
+                    FROM unnest(@terms) AS terms(term) JOIN search_words AS w ON w.tenant_id = @tenant AND terms.term <% w.word),
+                borne AS (
+                    SELECT pw.person_id, alike.term, max(alike.similarity) AS similarity
+                    FROM person_words AS pw JOIN alike ON alike.word = pw.word
+                    WHERE pw.tenant_id = @tenant AND pw.word = ANY (ARRAY(SELECT word FROM alike))
+                    GROUP BY pw.person_id, alike.term),
+                named AS (
+                    SELECT person_id AS id, avg(similarity) AS rank FROM borne
+                    GROUP BY person_id HAVING count(*) = {terms.Count})
+                """;
+
+        // A short text can match hundreds of companies ("king" is in "consulting"), whose people rank below those
+        // named like the text. A company ranked below the bar can place nobody on the page, and its people are not
+        // read. On the first page the bar is the rank of the page's last row among those found by name (each ranks
+        // at least that high in the end); on later pages only names ranked 0.9 or more count, above any company, so
+        // that is surely their final rank and they are surely after the cursor. A phone match outranks all: no bar.
+        var bar = !paged || phone is not null
+            ? "0"
+            : $"""
+                (SELECT coalesce((
+                    SELECT named.rank FROM named
+                    {(firstPage ? "" : $"WHERE named.rank >= 0.9 AND {RankedSearch.After(query, "named.rank", "named.id")}")}
+                    ORDER BY named.rank DESC, named.id
+                    OFFSET @take - 1 LIMIT 1), 0))
+                """;
+
         var hits = $"""
-            WITH found AS (
+            WITH {named},
+            found AS (
                 SELECT c.id, word_similarity(@q, {CompanySearch.CompanyText}) AS similarity
                 FROM companies AS c
-                WHERE c.tenant_id = @tenant AND @q <% {CompanySearch.CompanyText})
-            SELECT p.id, {rank} AS rank
-            FROM people AS p LEFT JOIN found ON found.id = p.company_id
-            WHERE p.tenant_id = @tenant AND @q <% {PersonText}
-            UNION
-            SELECT p.id, {rank} AS rank
-            FROM found JOIN people AS p ON p.company_id = found.id AND p.tenant_id = @tenant
-            {(phone is null ? "" : $"""
-                UNION
-                SELECT p.id, {rank} AS rank
-                FROM people AS p LEFT JOIN found ON found.id = p.company_id
-                WHERE p.tenant_id = @tenant AND {PhoneDigits} LIKE @phone
-                """)}
+                WHERE c.tenant_id = @tenant AND @q <% {CompanySearch.CompanyText}),
+            employed AS (
+                SELECT p.id, 0.9 * found.similarity AS rank
+                FROM found JOIN people AS p ON p.company_id = found.id AND p.tenant_id = @tenant
+                WHERE 0.9 * found.similarity >= {bar})
+            SELECT id, max(rank)::double precision AS rank FROM (
+                SELECT id, rank FROM named
+                UNION ALL
+                SELECT id, rank FROM employed
+                {(phone is null ? "" : $"""
+                    UNION ALL
+                    SELECT p.id, {RankedSearch.PhoneMatchRank}
+                    FROM people AS p
+                    WHERE p.tenant_id = @tenant AND {PhoneDigits} LIKE @phone
+                    """)}) AS ranked
+            GROUP BY id
             """;
-        var parameters = phone is null
-            ? RankedSearch.Parameters(db, query)
-            : RankedSearch.Parameters(db, query, new NpgsqlParameter("phone", NpgsqlDbType.Text) { Value = $"%{phone}%" });
+        var parameters = RankedSearch.Parameters(
+            db,
+            query,
+            [
+                new NpgsqlParameter("terms", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = terms.ToArray() },
+                new NpgsqlParameter("term", NpgsqlDbType.Text) { Value = terms.Count == 1 ? terms[0] : "" },
+                .. phone is null ? Array.Empty<NpgsqlParameter>() : [new NpgsqlParameter("phone", NpgsqlDbType.Text) { Value = $"%{phone}%" }],
+            ]);
+        if (paged)
+        {
+            parameters.Add(RankedSearch.Take(query));
+        }
+
         return (hits, parameters);
     }
 }

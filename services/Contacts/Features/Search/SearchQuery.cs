@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Text.RegularExpressions;
 using CrmCloud.Platform.Api;
 
 namespace CrmCloud.Contacts.Features.Search;
@@ -10,13 +11,20 @@ namespace CrmCloud.Contacts.Features.Search;
 /// gives no duplicates and needs no OFFSET. A row whose text changes between pages may move past the cursor and
 /// be missed or seen twice; the cursor belongs to the query it came from.
 /// </summary>
-public sealed record SearchQuery(string Text, int Limit, SearchCursor? After)
+public sealed partial record SearchQuery(string Text, int Limit, SearchCursor? After)
 {
     public const int MinLength = 2;
     public const int MaxLength = 200;
 
     /// <summary>Fewer digits than this in a phone-like query are too unspecific to search phones by.</summary>
     private const int MinPhoneDigits = 3;
+
+    /// <summary>
+    /// The words of the text a person must bear similar words for, split as PostgreSQL's <c>[^[:alnum:]]+</c> splits
+    /// people's words (the SearchWords migration); words of one letter are too unspecific to look up.
+    /// </summary>
+    public IReadOnlyList<string> Terms =>
+        [.. NonWordCharacters().Split(Text).Where(term => term.Length > 1).Distinct()];
 
     /// <summary>The digits of a query that looks like (part of) a phone number, or null.</summary>
     public string? PhoneDigits
@@ -32,6 +40,9 @@ public sealed record SearchQuery(string Text, int Limit, SearchCursor? After)
             return digits.Length >= MinPhoneDigits ? digits : null;
         }
     }
+
+    [GeneratedRegex(@"[^\p{L}\p{N}]+")]
+    private static partial Regex NonWordCharacters();
 
     /// <summary>The search, or null with the errors (naming <c>q</c>, <c>limit</c> or <c>cursor</c>) when the input is invalid.</summary>
     public static SearchQuery? Parse(string q, PageQuery page, Dictionary<string, string[]> errors)
