@@ -55,7 +55,7 @@ public static class PeopleSearch
     {
         var phone = query.PhoneDigits;
         var terms = query.Terms;
-        var firstPage = paged && query.After is null && phone is null;
+        var firstPage = paged && query.After is null;
 
         // Each way of matching is its own arm with its own index (an OR across them could use none), and a person
         // found by more than one takes the best of their ranks. The bearers are looked up by an array of the
@@ -102,9 +102,10 @@ public static class PeopleSearch
         // A short text can match hundreds of companies ("king" is in "consulting"), whose people rank below those
         // named like the text. A company ranked below the bar can place nobody on the page, and its people are not
         // read. On the first page the bar is the rank of the page's last row among those found by name (each ranks
-        // at least that high in the end); on later pages only names ranked 0.9 or more count, above any company, so
-        // that is surely their final rank and they are surely after the cursor. A phone match outranks all: no bar.
-        var bar = !paged || phone is not null
+        // at least that high in the end). On later pages only names ranked 0.9 or more count, above any company, so
+        // that is their final rank and they are surely after the cursor, unless a phone match (ranked above all)
+        // moved them before it: a phone-like text sets no bar there.
+        var bar = !paged || (!firstPage && phone is not null)
             ? "0"
             : $"""
                 (SELECT coalesce((
