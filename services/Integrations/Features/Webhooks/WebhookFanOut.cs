@@ -65,23 +65,37 @@ public sealed class WebhookFanOut(IntegrationsDb db, TimeProvider time) :
 
     public Task Consume(ConsumeContext<PaymentReceived> context) => FanOutAsync(context);
 
-    private Task FanOutAsync<TEvent>(ConsumeContext<TEvent> context)
-        where TEvent : class, IIntegrationEvent =>
-        WebhookCatalogue.Describe(context.Message) is not { } published
-            ? Task.CompletedTask
-            : db.HandleOnceAsync(context, nameof(WebhookFanOut), async (message, cancellationToken) =>
+    private async Task FanOutAsync<TEvent>(ConsumeContext<TEvent> context)
+        where TEvent : class, IIntegrationEvent
+    {
+        if (WebhookCatalogue.Describe(context.Message) is not { } published)
+        {
+            return;
+        }
+
+        // Most events concern a tenant with no subscription to them: with nothing to deliver there is nothing to
+        // make once, so they cost one read rather than an inbox transaction (2.2 CPU-ms of each person created).
+        db.Tenant.Use(context.Message.TenantId);
+        if (!await Subscribed(published.Type).AnyAsync(context.CancellationToken))
+        {
+            return;
+        }
+
+        await db.HandleOnceAsync(context, nameof(WebhookFanOut), async (message, cancellationToken) =>
+        {
+            var subscriptions = await Subscribed(published.Type).ToListAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            foreach (var subscription in subscriptions)
             {
-                var subscriptions = await db.WebhookSubscriptions
-                    .Where(s => s.Enabled && s.EventTypes.Contains(published.Type))
-                    .ToListAsync(cancellationToken);
-                var now = time.GetUtcNow();
-                foreach (var subscription in subscriptions)
-                {
-                    var id = Ids.New();
-                    var body = JsonSerializer.Serialize(new WebhookBody(id, published.Type, published.OccurredAt, message.TenantId, published.Data), Json);
-                    db.WebhookDeliveries.Add(WebhookDelivery.For(subscription, id, context.MessageId!.Value, published, body, now));
-                }
-            });
+                var id = Ids.New();
+                var body = JsonSerializer.Serialize(new WebhookBody(id, published.Type, published.OccurredAt, message.TenantId, published.Data), Json);
+                db.WebhookDeliveries.Add(WebhookDelivery.For(subscription, id, context.MessageId!.Value, published, body, now));
+            }
+        });
+    }
+
+    private IQueryable<WebhookSubscription> Subscribed(string type) =>
+        db.WebhookSubscriptions.Where(s => s.Enabled && s.EventTypes.Contains(type));
 }
 
 /// <summary>What a receiver gets: <c>id</c> is the delivery's, the same on every attempt.</summary>
