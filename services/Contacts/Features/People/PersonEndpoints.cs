@@ -59,8 +59,9 @@ public static class PersonEndpoints
             .WithSummary("List people")
             .WithDescription(
                 "People in creation order, a page at a time: pass nextCursor back as cursor. "
-                + "?q= (2 to 200 characters) searches instead, tolerating typos: first name, last name, \"first last\", email, "
-                + "the name or domain of their company, and phone digits when q looks like a phone number (\"7946\" finds \"+44 20 7946 0000\"). "
+                + "?q= (2 to 200 characters) searches instead, tolerating typos: people bearing a word similar to each word of q "
+                + "in their first name, last name or email (\"katherin jonson\" finds Katherine Johnson, not every Johnson), "
+                + "people whose company's name or domain is similar to q, and phone digits when q looks like a phone number (\"7946\" finds \"+44 20 7946 0000\"). "
                 + "Search results are ranked best first, not in creation order; their nextCursor continues the same ranking "
                 + "and is only valid with the same q; q does not combine with the filters. "
                 + PeopleFilter.Description

@@ -12,7 +12,7 @@ namespace CrmCloud.Contacts.Features.Search;
 /// </summary>
 public static class CompanySearch
 {
-    /// <summary>The text a company is found by; the Search migration indexes exactly this expression.</summary>
+    /// <summary>The text a company is found by; the CompanySearchByTenant migration indexes exactly this expression, after the tenant.</summary>
     public const string CompanyText = "lower(c.name || ' ' || coalesce(c.domain, ''))";
 
     public static Task<Page<CompanyResponse>> ReadAsync(ContactsDb db, SearchQuery query, string? name, CancellationToken cancellationToken)
