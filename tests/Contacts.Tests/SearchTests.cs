@@ -154,22 +154,7 @@ public sealed class SearchTests(ContactsApi api) : IClassFixture<ContactsApi>
         var all = await SearchPeopleAsync(Client, "example", limit: 200);
         Assert.True(all.Count >= 8, $"Expected most seeded emails to match, got {all.Count}.");
 
-        var paged = new List<Guid>();
-        string? cursor = null;
-        var pages = 0;
-        do
-        {
-            var path = $"/api/v1/people?q=example&limit=3{(cursor is null ? "" : $"&cursor={cursor}")}";
-            var response = await Client.GetAsync(path, Cancel);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var page = await ReadJsonAsync(response);
-            var items = page.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetGuid()).ToList();
-            Assert.InRange(items.Count, 1, 3);
-            paged.AddRange(items);
-            cursor = page.TryGetProperty("nextCursor", out var next) ? next.GetString() : null;
-            pages++;
-        }
-        while (cursor is not null && pages < 20);
+        var paged = await PageThroughAsync("example", 3);
 
         Assert.Equal(paged.Count, paged.Distinct().Count());
         Assert.Equal(all, paged);
@@ -189,15 +174,7 @@ public sealed class SearchTests(ContactsApi api) : IClassFixture<ContactsApi>
         var named = (await CreatePersonAsync(Client, new { firstName = "Bob", lastName = "Kingfisher" })).GetProperty("id").GetGuid();
 
         var all = await SearchPeopleAsync(Client, "kingfisher");
-        var paged = new List<Guid>();
-        string? cursor = null;
-        do
-        {
-            var page = await ReadJsonAsync(await Client.GetAsync($"/api/v1/people?q=kingfisher&limit=2{(cursor is null ? "" : $"&cursor={cursor}")}", Cancel));
-            paged.AddRange(page.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetGuid()));
-            cursor = page.TryGetProperty("nextCursor", out var next) ? next.GetString() : null;
-        }
-        while (cursor is not null && paged.Count < 20);
+        var paged = await PageThroughAsync("kingfisher", 2);
 
         Assert.Equal([.. new[] { namedAndEmployed, named }.Order(), .. staff.Order()], all);
         Assert.Equal(all, paged);
@@ -224,15 +201,7 @@ public sealed class SearchTests(ContactsApi api) : IClassFixture<ContactsApi>
         var both = await Create("Cy", "Marlow", "cy.marlowe@mail.example");
 
         List<Guid> expected = [.. exact, both, .. close];
-        var paged = new List<Guid>();
-        string? cursor = null;
-        do
-        {
-            var page = await ReadJsonAsync(await Client.GetAsync($"/api/v1/people?q=marlowe&limit=2{(cursor is null ? "" : $"&cursor={cursor}")}", Cancel));
-            paged.AddRange(page.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetGuid()));
-            cursor = page.TryGetProperty("nextCursor", out var next) ? next.GetString() : null;
-        }
-        while (cursor is not null && paged.Count < 20);
+        var paged = await PageThroughAsync("marlowe", 2);
 
         Assert.Equal(expected, await SearchPeopleAsync(Client, "marlowe"));
         Assert.Equal(expected, paged);
@@ -274,6 +243,28 @@ public sealed class SearchTests(ContactsApi api) : IClassFixture<ContactsApi>
 
         Assert.NotEmpty(found);
         Assert.Equal(companies[expected], found[0]);
+    }
+
+    /// <summary>Every page of a people search of <paramref name="limit"/> rows, following nextCursor; each page holds 1 to limit rows.</summary>
+    private async Task<List<Guid>> PageThroughAsync(string q, int limit)
+    {
+        var paged = new List<Guid>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var response = await Client.GetAsync($"/api/v1/people?q={Uri.EscapeDataString(q)}&limit={limit}{(cursor is null ? "" : $"&cursor={cursor}")}", Cancel);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var page = await ReadJsonAsync(response);
+            var items = page.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetGuid()).ToList();
+            Assert.InRange(items.Count, 1, limit);
+            paged.AddRange(items);
+            cursor = page.TryGetProperty("nextCursor", out var next) ? next.GetString() : null;
+            pages++;
+        }
+        while (cursor is not null && pages < 20);
+
+        return paged;
     }
 
     private static async Task<List<Guid>> SearchPeopleAsync(HttpClient client, string q, int limit = 50) =>
