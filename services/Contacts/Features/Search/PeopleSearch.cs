@@ -56,6 +56,7 @@ public static class PeopleSearch
         var phone = query.PhoneDigits;
         var terms = query.Terms;
         var firstPage = paged && query.After is null;
+        var firstPageOfOneWord = firstPage && terms.Count == 1;
 
         // Each way of matching is its own arm with its own index (an OR across them could use none), and a person
         // found by more than one takes the best of their ranks. The bearers are looked up by an array of the
@@ -67,7 +68,7 @@ public static class PeopleSearch
         // page, and a short misspelling matching some 90,000 people at 0.4 ("meer": me, mei, meyer, melissa, ...)
         // costs a few hundred index entries. Each of them is then ranked by all their words. Later pages read every
         // bearer: rows already shown would take the places of others in each word's first bearers.
-        var named = firstPage && terms.Count == 1
+        var named = firstPageOfOneWord
             ? """
                 alike AS (
                     SELECT w.word, word_similarity(@term, w.word) AS similarity
@@ -141,8 +142,9 @@ public static class PeopleSearch
             db,
             query,
             [
-                new NpgsqlParameter("terms", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = terms.ToArray() },
-                new NpgsqlParameter("term", NpgsqlDbType.Text) { Value = terms.Count == 1 ? terms[0] : "" },
+                firstPageOfOneWord
+                    ? new NpgsqlParameter("term", NpgsqlDbType.Text) { Value = terms[0] }
+                    : new NpgsqlParameter("terms", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = terms.ToArray() },
                 .. phone is null ? Array.Empty<NpgsqlParameter>() : [new NpgsqlParameter("phone", NpgsqlDbType.Text) { Value = $"%{phone}%" }],
             ]);
         if (paged)

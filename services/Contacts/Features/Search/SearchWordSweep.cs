@@ -65,7 +65,7 @@ public sealed partial class SearchWordSweep(IServiceScopeFactory scopes, IOption
     }
 
     /// <summary>One round over up to <see cref="BatchSize"/> queued words; returns how many it took.</summary>
-    public static async Task<int> SweepAsync(ContactsDb db, TimeSpan wait, CancellationToken cancellationToken)
+    private static async Task<int> SweepAsync(ContactsDb db, TimeSpan wait, CancellationToken cancellationToken)
     {
         var checks = await db.Database
             .SqlQueryRaw<QueuedCheck>($"SELECT tenant_id, word, queued_at FROM search_word_checks ORDER BY queued_at LIMIT {BatchSize}")
