@@ -15,6 +15,7 @@ using CrmCloud.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<CampaignDb>("campaigndb");
+builder.AddContactCopies<CampaignDb, AudienceMember>();
 builder.AddMessaging<CampaignDb>("campaign");
 builder.Services.AddScoped<OrderAttribution>();
 builder.AddCampaignDelivery();

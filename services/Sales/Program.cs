@@ -19,6 +19,7 @@ using CrmCloud.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<SalesDb>("salesdb");
+builder.AddContactCopies<SalesDb, Customer>();
 builder.AddMessaging<SalesDb>("sales");
 
 var app = builder.Build();

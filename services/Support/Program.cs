@@ -19,6 +19,7 @@ using CrmCloud.Support.Features.Tickets;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<SupportDb>("supportdb");
+builder.AddContactCopies<SupportDb, Requester>();
 builder.AddMessaging<SupportDb>("support");
 builder.AddSlaTimers();
 builder.AddMaintenanceSchedule();

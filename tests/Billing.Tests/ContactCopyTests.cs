@@ -1,5 +1,6 @@
 using CrmCloud.Contracts.Contacts;
 using CrmCloud.TestInfrastructure;
+using Npgsql;
 using Xunit;
 
 namespace CrmCloud.Billing.Tests;
@@ -147,5 +148,138 @@ public sealed class ContactCopyTests(BillingApi api) : IClassFixture<BillingApi>
 
         Assert.Single(await api.AccountsAsync(_tenant, _person));
         Assert.Empty(await api.AccountsAsync($"tenant-{Guid.NewGuid():N}", _person));
+    }
+
+    [Fact]
+    public async Task Events_that_arrive_while_a_batch_commits_go_together_in_the_next_each_once()
+    {
+        var otherTenant = $"tenant-{Guid.NewGuid():N}";
+        var events = Enumerable.Range(0, 40)
+            .Select(i => (Id: Guid.NewGuid(), Event: new ContactCreated(i % 2 == 0 ? _tenant : otherTenant, Guid.CreateVersion7(), 1, BillingApi.Contact($"Batch{i}"), DateTimeOffset.UtcNow)))
+            .ToList();
+        await using (await WriterHold.StartAsync(api, _tenant))
+        {
+            foreach (var (id, created) in events)
+            {
+                await api.DeliverAsync(created, id);
+            }
+
+            // Two redeliveries among them, with other content: the inbox must drop them though they share the batch.
+            await api.DeliverAsync(events[0].Event with { Contact = BillingApi.Contact("Again") }, events[0].Id);
+            await api.DeliverAsync(events[1].Event with { Contact = BillingApi.Contact("Again") }, events[1].Id);
+            await Eventually.Until(
+                () => Task.FromResult(events.All(e => api.Consumed.Started(e.Id) >= (e.Id == events[0].Id || e.Id == events[1].Id ? 2 : 1))),
+                TimeSpan.FromSeconds(30),
+                "every delivery to reach the consumer");
+        }
+
+        foreach (var (id, _) in events)
+        {
+            await api.WaitUntilConsumedAsync(id, 1);
+        }
+
+        await api.WaitUntilConsumedAsync(events[0].Id, 2);
+        await api.WaitUntilConsumedAsync(events[1].Id, 2);
+        var people = events.Select(e => e.Event.PersonId).ToArray();
+        Assert.Equal(40, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM billing_accounts WHERE person_id = ANY($1) AND version = 1", people));
+        Assert.Equal(0, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM billing_accounts WHERE person_id = ANY($1) AND billing_name = 'Ada Again'", people));
+        Assert.Equal(40, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM inbox_messages WHERE message_id = ANY($1)", events.Select(e => e.Id).ToArray()));
+        // Each tenant's events commit in one transaction, or two when some reached the writer together with the held one.
+        Assert.InRange(await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(DISTINCT xmin::text) FROM billing_accounts WHERE person_id = ANY($1)", people), 2, 4);
+        Assert.Equal(20, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM billing_accounts WHERE person_id = ANY($1) AND tenant_id = $2", people, otherTenant));
+        Assert.Single(await api.AccountsAsync(otherTenant, events[1].Event.PersonId));
+        Assert.Empty(await api.AccountsAsync(_tenant, events[1].Event.PersonId));
+    }
+
+    [Fact]
+    public async Task A_message_that_fails_in_a_batch_fails_alone_and_the_others_commit()
+    {
+        var constraint = $"poison_{_tenant.Replace('-', '_')}";
+        await Execute($"ALTER TABLE billing_accounts ADD CONSTRAINT {constraint} CHECK (tenant_id <> '{_tenant}' OR billing_name <> 'Ada Poison') NOT VALID");
+        try
+        {
+            var poison = (Id: Guid.NewGuid(), Event: new ContactCreated(_tenant, Guid.CreateVersion7(), 1, BillingApi.Contact("Poison"), DateTimeOffset.UtcNow));
+            var good = Enumerable.Range(0, 10)
+                .Select(i => (Id: Guid.NewGuid(), Event: new ContactCreated(_tenant, Guid.CreateVersion7(), 1, BillingApi.Contact($"Good{i}"), DateTimeOffset.UtcNow)))
+                .ToList();
+            var all = good.Take(5).Append(poison).Concat(good.Skip(5)).ToList();
+            await using (await WriterHold.StartAsync(api, _tenant))
+            {
+                foreach (var (id, created) in all)
+                {
+                    await api.DeliverAsync(created, id);
+                }
+
+                await Eventually.Until(() => Task.FromResult(all.All(e => api.Consumed.Started(e.Id) >= 1)), TimeSpan.FromSeconds(30), "every delivery to reach the consumer");
+            }
+
+            foreach (var (id, _) in good)
+            {
+                await api.WaitUntilConsumedAsync(id, 1);
+            }
+
+            // Its retries spent, the poison message alone is on its way to the error queue.
+            await Eventually.Until(() => Task.FromResult(api.Consumed.Faulted(poison.Id) == 1), TimeSpan.FromSeconds(60), "the poison message to fault");
+            Assert.All(good, e => Assert.Equal(0, api.Consumed.Faulted(e.Id)));
+            Assert.Equal(10, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM billing_accounts WHERE person_id = ANY($1)", good.Select(e => e.Event.PersonId).ToArray()));
+            Assert.Empty(await api.AccountsAsync(_tenant, poison.Event.PersonId));
+            Assert.Equal(0, await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM inbox_messages WHERE message_id = $1", poison.Id));
+        }
+        finally
+        {
+            await Execute($"ALTER TABLE billing_accounts DROP CONSTRAINT IF EXISTS {constraint}");
+        }
+    }
+
+    private async Task Execute(string sql)
+    {
+        await using var connection = new NpgsqlConnection(api.DatabaseConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Keeps the copy writer waiting: a transaction here takes the inbox key of a message and delivers it, so the writer's
+    /// batch blocks on the key and whatever arrives meanwhile queues for the next batch. Disposing rolls the key back.
+    /// </summary>
+    private sealed class WriterHold : IAsyncDisposable
+    {
+        private readonly NpgsqlConnection _connection;
+        private readonly NpgsqlTransaction _transaction;
+
+        private WriterHold(NpgsqlConnection connection, NpgsqlTransaction transaction)
+        {
+            _connection = connection;
+            _transaction = transaction;
+        }
+
+        public static async Task<WriterHold> StartAsync(BillingApi api, string tenant)
+        {
+            var connection = new NpgsqlConnection(api.DatabaseConnectionString);
+            await connection.OpenAsync();
+            var transaction = await connection.BeginTransactionAsync();
+            var held = Guid.NewGuid();
+            await using (var claim = new NpgsqlCommand(
+                "INSERT INTO inbox_messages (message_id, consumer, message_type, tenant_id, handled_at) VALUES ($1, 'ContactChangedConsumer', 'ContactCreated', $2, now())",
+                connection,
+                transaction))
+            {
+                claim.Parameters.Add(new NpgsqlParameter { Value = held });
+                claim.Parameters.Add(new NpgsqlParameter { Value = tenant });
+                await claim.ExecuteNonQueryAsync();
+            }
+
+            await api.DeliverAsync(new ContactCreated(tenant, Guid.CreateVersion7(), 1, BillingApi.Contact("Held"), DateTimeOffset.UtcNow), held);
+            await Eventually.Until(() => Task.FromResult(api.Consumed.Started(held) == 1), TimeSpan.FromSeconds(30), "the held message to reach the writer");
+            return new WriterHold(connection, transaction);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _transaction.RollbackAsync();
+            await _transaction.DisposeAsync();
+            await _connection.DisposeAsync();
+        }
     }
 }

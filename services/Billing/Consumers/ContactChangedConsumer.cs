@@ -4,4 +4,6 @@ using CrmCloud.Platform.Contacts;
 namespace CrmCloud.Billing.Consumers;
 
 /// <summary>Keeps each BillingAccount in step with the person in contacts.</summary>
-public sealed class ContactChangedConsumer(BillingDb db, TimeProvider time) : ContactCopyConsumer<BillingDb, BillingAccount>(db, time);
+public sealed class ContactChangedConsumer(ContactCopyWriter<BillingDb, BillingAccount> writer) : ContactCopyConsumer<BillingDb, BillingAccount>(writer);
+
+public sealed class ContactChangedConsumerDefinition : ContactCopyConsumerDefinition<ContactChangedConsumer>;

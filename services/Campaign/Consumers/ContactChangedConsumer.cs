@@ -4,4 +4,6 @@ using CrmCloud.Platform.Contacts;
 namespace CrmCloud.Campaign.Consumers;
 
 /// <summary>Keeps each AudienceMember in step with the person in contacts.</summary>
-public sealed class ContactChangedConsumer(CampaignDb db, TimeProvider time) : ContactCopyConsumer<CampaignDb, AudienceMember>(db, time);
+public sealed class ContactChangedConsumer(ContactCopyWriter<CampaignDb, AudienceMember> writer) : ContactCopyConsumer<CampaignDb, AudienceMember>(writer);
+
+public sealed class ContactChangedConsumerDefinition : ContactCopyConsumerDefinition<ContactChangedConsumer>;

@@ -1,8 +1,6 @@
 using CrmCloud.Contracts.Contacts;
 using CrmCloud.Platform.Data;
-using CrmCloud.Platform.Messaging;
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 
 namespace CrmCloud.Platform.Contacts;
 
@@ -10,8 +8,9 @@ namespace CrmCloud.Platform.Contacts;
 /// Keeps a service's <typeparamref name="TCopy"/> in step with contacts: exactly once per message
 /// through the inbox, and in contacts' version order whatever order the events arrive in. A deleted or
 /// erased person leaves a tombstone without personal data, and so does each person merged into another.
+/// The <see cref="ContactCopyWriter{TDb,TCopy}"/> commits the events that arrive together in one transaction.
 /// </summary>
-public abstract class ContactCopyConsumer<TDb, TCopy>(TDb db, TimeProvider time) :
+public abstract class ContactCopyConsumer<TDb, TCopy>(ContactCopyWriter<TDb, TCopy> writer) :
     IConsumer<ContactCreated>,
     IConsumer<ContactUpdated>,
     IConsumer<ContactDeleted>,
@@ -23,37 +22,33 @@ public abstract class ContactCopyConsumer<TDb, TCopy>(TDb db, TimeProvider time)
     private string Name => GetType().Name;
 
     public Task Consume(ConsumeContext<ContactCreated> context) =>
-        db.HandleOnceAsync(context, Name, (message, token) => ApplyAsync(message.PersonId, message.Version, message.Contact, token));
+        writer.WriteAsync(context, Name, [new(context.Message.PersonId, context.Message.Version, context.Message.Contact)]);
 
     public Task Consume(ConsumeContext<ContactUpdated> context) =>
-        db.HandleOnceAsync(context, Name, (message, token) => ApplyAsync(message.PersonId, message.Version, message.Contact, token));
+        writer.WriteAsync(context, Name, [new(context.Message.PersonId, context.Message.Version, context.Message.Contact)]);
 
     public Task Consume(ConsumeContext<ContactDeleted> context) =>
-        db.HandleOnceAsync(context, Name, (message, token) => ApplyAsync(message.PersonId, message.Version, null, token));
+        writer.WriteAsync(context, Name, [new(context.Message.PersonId, context.Message.Version, null)]);
 
     public Task Consume(ConsumeContext<ContactErased> context) =>
-        db.HandleOnceAsync(context, Name, (message, token) => ApplyAsync(message.PersonId, message.Version, null, token));
+        writer.WriteAsync(context, Name, [new(context.Message.PersonId, context.Message.Version, null)]);
 
     public Task Consume(ConsumeContext<ContactsMerged> context) =>
-        db.HandleOnceAsync(context, Name, async (message, token) =>
-        {
-            await ApplyAsync(message.PersonId, message.Version, message.Contact, token);
-            foreach (var merged in message.Merged)
-            {
-                await ApplyAsync(merged.PersonId, merged.Version, null, token);
-            }
-        });
+        writer.WriteAsync(
+            context,
+            Name,
+            [
+                new(context.Message.PersonId, context.Message.Version, context.Message.Contact),
+                .. context.Message.Merged.Select(merged => new ContactChange(merged.PersonId, merged.Version, null)),
+            ]);
+}
 
-    private async Task ApplyAsync(Guid personId, long version, ContactSnapshot? contact, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var copy = await db.Set<TCopy>().FirstOrDefaultAsync(c => c.PersonId == personId, cancellationToken);
-        if (copy is null)
-        {
-            copy = ContactCopy.New<TCopy>(db.Tenant.TenantId, personId, now);
-            db.Add(copy);
-        }
-
-        copy.Apply(version, contact, now);
-    }
+/// <summary>
+/// Gives a contact copy consumer's endpoint a batch's worth of messages at once, so that the writer has them to
+/// commit together (RabbitMQ's default here is two per core).
+/// </summary>
+public abstract class ContactCopyConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer
+{
+    protected ContactCopyConsumerDefinition() => Endpoint(endpoint => endpoint.PrefetchCount = ContactCopies.BatchSize);
 }

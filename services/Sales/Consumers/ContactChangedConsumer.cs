@@ -4,4 +4,6 @@ using CrmCloud.Platform.Contacts;
 namespace CrmCloud.Sales.Consumers;
 
 /// <summary>Keeps each Customer in step with the person in contacts.</summary>
-public sealed class ContactChangedConsumer(SalesDb db, TimeProvider time) : ContactCopyConsumer<SalesDb, Customer>(db, time);
+public sealed class ContactChangedConsumer(ContactCopyWriter<SalesDb, Customer> writer) : ContactCopyConsumer<SalesDb, Customer>(writer);
+
+public sealed class ContactChangedConsumerDefinition : ContactCopyConsumerDefinition<ContactChangedConsumer>;
