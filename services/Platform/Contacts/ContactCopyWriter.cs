@@ -54,7 +54,7 @@ public sealed class ContactCopyWriter<TDb, TCopy>(IServiceScopeFactory scopes, T
 
                 foreach (var tenant in batch.GroupBy(pending => pending.TenantId))
                 {
-                    await WriteAsync(tenant.ToList(), stoppingToken);
+                    await WriteGroupAsync(tenant.ToList(), stoppingToken);
                 }
 
                 batch.Clear();
@@ -79,7 +79,7 @@ public sealed class ContactCopyWriter<TDb, TCopy>(IServiceScopeFactory scopes, T
         }
     }
 
-    private async Task WriteAsync(IReadOnlyList<Pending> group, CancellationToken cancellationToken)
+    private async Task WriteGroupAsync(IReadOnlyList<Pending> group, CancellationToken cancellationToken)
     {
         try
         {
@@ -90,7 +90,7 @@ public sealed class ContactCopyWriter<TDb, TCopy>(IServiceScopeFactory scopes, T
             // One message's fault must not be the others': each goes again alone, and only the faulty one fails.
             foreach (var pending in group)
             {
-                await WriteAsync([pending], cancellationToken);
+                await WriteGroupAsync([pending], cancellationToken);
             }
         }
         catch (Exception exception)
@@ -112,17 +112,12 @@ public sealed class ContactCopyWriter<TDb, TCopy>(IServiceScopeFactory scopes, T
         // A failed save rolls the batch back: no savepoint to retry from (two round trips fewer).
         db.Database.AutoSavepointsEnabled = false;
 
-        var messageIds = group.Select(pending => pending.MessageId).ToArray();
-        var messageTypes = group.Select(pending => pending.MessageType).ToArray();
-        // A message claimed by a concurrent transaction blocks on its key until that one commits, then counts as handled.
-        var claimed = (await db.Database.SqlQuery<Guid>(
-            $"""
-            INSERT INTO inbox_messages (message_id, consumer, message_type, tenant_id, handled_at)
-            SELECT message.id, {group[0].Consumer}, message.type, {group[0].TenantId}, now()
-            FROM unnest({messageIds}, {messageTypes}) AS message(id, type)
-            ON CONFLICT DO NOTHING
-            RETURNING message_id AS "Value"
-            """).ToListAsync(cancellationToken)).ToHashSet();
+        var claimed = await db.ClaimAsync(
+            group[0].Consumer,
+            group[0].TenantId,
+            [.. group.Select(pending => pending.MessageId)],
+            [.. group.Select(pending => pending.MessageType)],
+            cancellationToken);
 
         // The same message twice in one batch (a redelivery beside the first delivery) changes the copies once.
         var changes = group.Where(pending => claimed.Remove(pending.MessageId)).SelectMany(pending => pending.Changes).ToList();

@@ -28,15 +28,8 @@ public static class Inbox
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // A failed save rolls the whole message back for redelivery: no savepoint to retry from (two round trips fewer).
         db.Database.AutoSavepointsEnabled = false;
-        // A concurrent duplicate blocks on the key until this one commits, then finds it taken.
-        var claimed = await db.Database.ExecuteSqlAsync(
-            $"""
-            INSERT INTO inbox_messages (message_id, consumer, message_type, tenant_id, handled_at)
-            VALUES ({messageId}, {consumer}, {typeof(TMessage).Name}, {message.TenantId}, now())
-            ON CONFLICT DO NOTHING
-            """,
-            cancellationToken);
-        if (claimed == 0)
+        var claimed = await db.ClaimAsync(consumer, message.TenantId, [messageId], [typeof(TMessage).Name], cancellationToken);
+        if (claimed.Count == 0)
         {
             return false;
         }
@@ -46,4 +39,20 @@ public static class Inbox
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
+
+    /// <summary>
+    /// Records in the current transaction that <paramref name="consumer"/> handles these messages of one tenant, and
+    /// returns those it had not handled before. A message claimed by a concurrent transaction blocks on its key until
+    /// that one commits, then counts as handled; one listed twice is claimed once.
+    /// </summary>
+    public static async Task<HashSet<Guid>> ClaimAsync(
+        this ServiceDb db, string consumer, string tenantId, Guid[] messageIds, string[] messageTypes, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQuery<Guid>(
+            $"""
+            INSERT INTO inbox_messages (message_id, consumer, message_type, tenant_id, handled_at)
+            SELECT message.id, {consumer}, message.type, {tenantId}, now()
+            FROM unnest({messageIds}, {messageTypes}) AS message(id, type)
+            ON CONFLICT DO NOTHING
+            RETURNING message_id AS "Value"
+            """).ToListAsync(cancellationToken)).ToHashSet();
 }
