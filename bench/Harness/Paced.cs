@@ -44,11 +44,11 @@ internal static class Paced
 
     /// <summary>
     /// Sends <paramref name="request"/>(i) at <paramref name="rate"/> per second for <paramref name="duration"/>;
-    /// <paramref name="answered"/> sees each successful answer with the wall-clock time it arrived.
+    /// <paramref name="answered"/> sees each successful answer with its index and the wall-clock time it arrived.
     /// </summary>
     public static async Task<PacedResult> HttpAsync(
         string baseUrl, string token, double rate, TimeSpan duration, Func<long, HttpRequestMessage> request,
-        Func<HttpResponseMessage, DateTimeOffset, Task>? answered = null)
+        Func<long, HttpResponseMessage, DateTimeOffset, Task>? answered = null)
     {
         // As many connections as the backlog needs: an open model must never wait for one to come free. A rate the
         // system cannot keep up with shows as latency, so the client waits long before it calls a request failed.
@@ -84,7 +84,7 @@ internal static class Paced
 
                 if (answered is not null)
                 {
-                    await answered(response, arrived);
+                    await answered(index, response, arrived);
                 }
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)

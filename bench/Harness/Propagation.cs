@@ -32,17 +32,29 @@ internal static class Propagation
         ("billing", "billing_accounts"), ("sales", "customers"), ("support", "requesters"), ("campaign", "audience_members"),
     ];
 
-    public static async Task<PropagationResult> RunAsync(SystemUnderTest system, string token, string tenant, string run, double rate, TimeSpan duration, TimeSpan patience)
+    /// <summary>
+    /// Creates at <paramref name="rate"/> for <paramref name="warmup"/> and then <paramref name="duration"/> without a
+    /// pause, so the measured creates meet a system already at that rate (compiled, pools filled, consumers running);
+    /// only those after the warm-up are followed to their copies.
+    /// </summary>
+    public static async Task<PropagationResult> RunAsync(
+        SystemUnderTest system, string token, string tenant, string run, double rate, TimeSpan warmup, TimeSpan duration, TimeSpan patience)
     {
+        var warming = (long)(rate * warmup.TotalSeconds);
         var created = new List<(Guid Id, DateTimeOffset Answered)>();
         var creates = await Paced.HttpAsync(
-            system.Gateway, token, rate, duration,
+            system.Gateway, token, rate, warmup + duration,
             index => new HttpRequestMessage(HttpMethod.Post, "/api/v1/people")
             {
                 Content = new StringContent(Wrk.PersonBody($"{run}-propagation-{index}"), Encoding.UTF8, "application/json"),
             },
-            async (response, arrived) =>
+            async (index, response, arrived) =>
             {
+                if (index < warming)
+                {
+                    return;
+                }
+
                 var person = await response.Content.ReadFromJsonAsync<JsonElement>();
                 lock (created)
                 {

@@ -38,14 +38,7 @@ internal sealed record Report(
         var invariant = CultureInfo.InvariantCulture;
         text.AppendLine(invariant, $"CrmCloud bench ({Mode}), {At:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();
-        text.AppendLine("| scenario | ours | reference (same run) | ratio | target | met |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- |");
-        foreach (var row in Rows)
-        {
-            text.AppendLine(invariant, $"| {row.Scenario} | {row.Ours} | {row.Reference} | {row.Ratio} | {row.Target} | {row.Met switch { true => "yes", false => "no", null => "" }} |");
-        }
-
-        text.AppendLine();
+        text.AppendLine(Table(Rows));
         text.AppendLine("| process | resident idle | resident under the write load |");
         text.AppendLine("| --- | --- | --- |");
         foreach (var (name, idle) in IdleMemory)
@@ -56,6 +49,20 @@ internal sealed record Report(
         text.AppendLine();
         text.AppendLine(invariant, $"Machine: {Machine.Cores} cores ({Machine.Cpu}), {Machine.MemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB, load average {Machine.LoadAverage:0.0} at the start.");
         text.AppendLine(invariant, $"Versions: {string.Join(", ", Versions.Select(pair => $"{pair.Key} {pair.Value}"))}.");
+        return text.ToString();
+    }
+
+    /// <summary>The scenarios' table alone.</summary>
+    public static string Table(IEnumerable<Row> rows)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| scenario | ours | reference (same run) | ratio | target | met |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var row in rows)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {row.Scenario} | {row.Ours} | {row.Reference} | {row.Ratio} | {row.Target} | {row.Met switch { true => "yes", false => "no", null => "" }} |");
+        }
+
         return text.ToString();
     }
 
