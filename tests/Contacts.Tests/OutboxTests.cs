@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
+using CrmCloud.Platform.Data;
 using CrmCloud.TestInfrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static CrmCloud.Contacts.Tests.ContactsApi;
 
@@ -46,6 +48,51 @@ public sealed class OutboxTests(ContactsApi api) : IClassFixture<ContactsApi>
             async () => await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM outbox_messages WHERE payload->>'personId' = $1 AND sent_at IS NOT NULL", id.ToString()) == 1,
             TimeSpan.FromSeconds(30),
             "the ContactCreated outbox row to be confirmed by the broker");
+    }
+
+    [Fact]
+    public async Task Events_leave_while_requests_hold_every_connection_of_the_service_pool()
+    {
+        var client = api.ClientFor(NewTenant());
+        var id = (await CreatePersonAsync(client, new { lastName = "Crowded" })).GetProperty("id").GetGuid();
+        var held = new List<(AsyncServiceScope Scope, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction Transaction)>();
+        try
+        {
+            // A crowd of requests, each in its transaction: the service's pool has no connection left.
+            for (var i = 0; i < DataExtensions.DefaultMaxPoolSize; i++)
+            {
+                var scope = api.Services.CreateAsyncScope();
+                held.Add((scope, await scope.ServiceProvider.GetRequiredService<ContactsDb>().Database.BeginTransactionAsync(TestContext.Current.CancellationToken)));
+            }
+
+            // An event committed meanwhile (by another instance, say): the same person's ContactCreated again.
+            var messageId = Guid.NewGuid();
+            Assert.Equal(1, await Database.CountAsync(
+                api.DatabaseConnectionString,
+                """
+                WITH written AS (
+                    INSERT INTO outbox_messages (message_id, message_type, occurred_at, payload, tenant_id, attempts)
+                    SELECT $1, message_type, now(), payload, tenant_id, 0 FROM outbox_messages
+                    WHERE message_type = 'CrmCloud.Contracts.Contacts.ContactCreated' AND payload->>'personId' = $2
+                    RETURNING 1)
+                SELECT count(*) FROM written
+                """,
+                messageId, id.ToString()));
+
+            // Well within the 15 s a connection of the shared pool would keep the dispatcher waiting for.
+            await Eventually.Until(
+                async () => await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM outbox_messages WHERE message_id = $1 AND sent_at IS NOT NULL", messageId) == 1,
+                TimeSpan.FromSeconds(10),
+                "the event to be published while the service's pool is exhausted");
+        }
+        finally
+        {
+            foreach (var (scope, transaction) in held)
+            {
+                await transaction.DisposeAsync();
+                await scope.DisposeAsync();
+            }
+        }
     }
 
     private Task<long> CountEventsAsync(string type, Guid personId) =>

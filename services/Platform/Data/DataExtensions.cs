@@ -39,6 +39,13 @@ public static class DataExtensions
     public const int DefaultMaxPoolSize = 16;
 
     /// <summary>
+    /// A pool of <paramref name="size"/> connections apart from the service's own (Npgsql keeps one pool per connection
+    /// string), for work that must not queue behind requests holding every connection of the shared pool.
+    /// </summary>
+    public static string OwnPool(string connectionString, string name, int size) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = name, MaxPoolSize = size }.ConnectionString;
+
+    /// <summary>
     /// How a service uses its pool. A pooled connection is not reset (<c>DISCARD ALL</c>) each time a context takes
     /// it: every request and every consumed message opens one or two, and no code here leaves session state behind
     /// (settings are <c>SET LOCAL</c>). The pool is bounded: Npgsql's default (100) lets a dozen processes, or two

@@ -10,7 +10,9 @@ namespace CrmCloud.Platform.Messaging;
 /// <summary>
 /// Publishes outbox rows in id order, a batch at a time with the broker's confirms awaited together, and marks
 /// each sent once the broker has confirmed it and every row before it. A row is retried until it is confirmed, so a broker outage delays events and loses none. Rows are claimed
-/// with <c>FOR UPDATE SKIP LOCKED</c>, so several instances of a service share the work.
+/// with <c>FOR UPDATE SKIP LOCKED</c>, so several instances of a service share the work. The dispatcher has a
+/// connection of its own: under a load of more requests than the service's pool has connections, waiting in that pool's
+/// queue held each batch back behind the requests, and events left seconds after their commits.
 /// </summary>
 public sealed partial class OutboxDispatcher<TDb>(
     IServiceScopeFactory scopes,
@@ -33,6 +35,8 @@ public sealed partial class OutboxDispatcher<TDb>(
 
     /// <summary>How long past <see cref="PublishTimeout"/> a cancelled publish may take to give up before the batch stops waiting for it.</summary>
     private static readonly TimeSpan ConfirmGrace = TimeSpan.FromSeconds(2);
+
+    private string? connectionString;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -72,6 +76,8 @@ public sealed partial class OutboxDispatcher<TDb>(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDb>();
+        connectionString ??= DataExtensions.OwnPool(db.Database.GetConnectionString()!, "outbox", size: 2);
+        db.Database.SetConnectionString(connectionString);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // A failed save leaves the rows unsent for the next round: no savepoint to retry from (two round trips fewer).
         db.Database.AutoSavepointsEnabled = false;
