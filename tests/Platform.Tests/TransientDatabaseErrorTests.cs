@@ -1,11 +1,14 @@
-using CrmCloud.Platform.Messaging;
+using CrmCloud.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Xunit;
 
 namespace CrmCloud.Platform.Tests;
 
-/// <summary>Which consumer failures wait for the database to come back, and which are parked after the quick retries.</summary>
+/// <summary>
+/// Which failures wait for the database to come back (a consumer's retries, a 503 to an API caller), and which are the
+/// work's own fault (parked after the quick retries).
+/// </summary>
 public sealed class TransientDatabaseErrorTests
 {
     [Theory]
@@ -18,12 +21,20 @@ public sealed class TransientDatabaseErrorTests
     {
         var wrapped = new DbUpdateException("saving failed", new PostgresException("refused", "ERROR", "ERROR", sqlState));
 
-        Assert.Equal(transient, MessagingExtensions.IsTransientDatabaseError(wrapped));
+        Assert.Equal(transient, DbErrors.IsTransient(wrapped));
+    }
+
+    [Fact]
+    public void No_pooled_connection_free_in_time_is_transient()
+    {
+        var exhausted = new InvalidOperationException("transient failure", new NpgsqlException("The connection pool has been exhausted", new TimeoutException()));
+
+        Assert.True(DbErrors.IsTransient(exhausted));
     }
 
     [Fact]
     public void An_error_outside_the_database_is_not_waited_for()
     {
-        Assert.False(MessagingExtensions.IsTransientDatabaseError(new InvalidOperationException("bad message")));
+        Assert.False(DbErrors.IsTransient(new InvalidOperationException("bad message")));
     }
 }

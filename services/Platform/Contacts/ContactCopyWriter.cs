@@ -85,7 +85,7 @@ public sealed class ContactCopyWriter<TDb, TCopy>(IServiceScopeFactory scopes, T
         {
             await CommitAsync(group, cancellationToken);
         }
-        catch (Exception exception) when (group.Count > 1 && !cancellationToken.IsCancellationRequested && !MessagingExtensions.IsTransientDatabaseError(exception))
+        catch (Exception exception) when (group.Count > 1 && !cancellationToken.IsCancellationRequested && !DbErrors.IsTransient(exception))
         {
             // One message's fault must not be the others': each goes again alone, and only the faulty one fails.
             foreach (var pending in group)

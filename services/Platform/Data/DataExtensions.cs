@@ -24,6 +24,7 @@ public static class DataExtensions
 
         builder.Services.AddDbContext<TDb>(options => options.UseServiceDatabase(connectionString));
         builder.Services.TryAddSingleton<OutboxSignal>();
+        builder.Services.AddExceptionHandler<TransientDatabaseErrorHandler>();
         builder.Services.AddScoped<IMigrationStep, DatabaseMigration<TDb>>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDb>>(connectionName, tags: [Extensions.ReadyTag]);
         return builder;

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 
 namespace CrmCloud.Platform.Messaging;
 
@@ -45,7 +44,7 @@ public static class MessagingExtensions
                 // so its messages wait for it (about a minute and a half in all) instead of being parked in _error.
                 endpoint.UseMessageRetry(retry =>
                 {
-                    retry.Handle<Exception>(IsTransientDatabaseError);
+                    retry.Handle<Exception>(DbErrors.IsTransient);
                     retry.Intervals(5_000, 15_000, 30_000);
                 });
                 endpoint.UseMessageRetry(retry => retry.Intervals(100, 500, 2_000, 5_000));
@@ -61,19 +60,5 @@ public static class MessagingExtensions
             });
         });
         return builder;
-    }
-
-    /// <summary>Npgsql's own judgement (connection lost, server shutting down, too many clients, serialization), wherever EF wrapped it.</summary>
-    public static bool IsTransientDatabaseError(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is NpgsqlException { IsTransient: true })
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }
