@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using CrmCloud.Platform.Data;
 using CrmCloud.TestInfrastructure;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static CrmCloud.Contacts.Tests.ContactsApi;
 
@@ -22,25 +21,10 @@ public sealed class BusyDatabaseTests(ContactsApi api) : IClassFixture<ContactsA
         var tenant = NewTenant();
         using var client = impatient.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", api.Token(tenant));
-        var held = new List<(AsyncServiceScope Scope, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction Transaction)>();
         HttpResponseMessage response;
-        try
+        await using (await HeldConnections.HoldAllAsync(impatient.Services, TestContext.Current.CancellationToken))
         {
-            for (var i = 0; i < DataExtensions.DefaultMaxPoolSize; i++)
-            {
-                var scope = impatient.Services.CreateAsyncScope();
-                held.Add((scope, await scope.ServiceProvider.GetRequiredService<ContactsDb>().Database.BeginTransactionAsync(TestContext.Current.CancellationToken)));
-            }
-
             response = await client.PostAsJsonAsync("/api/v1/people", new { lastName = "Turned Away" }, TestContext.Current.CancellationToken);
-        }
-        finally
-        {
-            foreach (var (scope, transaction) in held)
-            {
-                await transaction.DisposeAsync();
-                await scope.DisposeAsync();
-            }
         }
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);

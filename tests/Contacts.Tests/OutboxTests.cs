@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
-using CrmCloud.Platform.Data;
 using CrmCloud.TestInfrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static CrmCloud.Contacts.Tests.ContactsApi;
 
@@ -55,44 +53,29 @@ public sealed class OutboxTests(ContactsApi api) : IClassFixture<ContactsApi>
     {
         var client = api.ClientFor(NewTenant());
         var id = (await CreatePersonAsync(client, new { lastName = "Crowded" })).GetProperty("id").GetGuid();
-        var held = new List<(AsyncServiceScope Scope, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction Transaction)>();
-        try
-        {
-            // A crowd of requests, each in its transaction: the service's pool has no connection left.
-            for (var i = 0; i < DataExtensions.DefaultMaxPoolSize; i++)
-            {
-                var scope = api.Services.CreateAsyncScope();
-                held.Add((scope, await scope.ServiceProvider.GetRequiredService<ContactsDb>().Database.BeginTransactionAsync(TestContext.Current.CancellationToken)));
-            }
 
-            // An event committed meanwhile (by another instance, say): the same person's ContactCreated again.
-            var messageId = Guid.NewGuid();
-            Assert.Equal(1, await Database.CountAsync(
-                api.DatabaseConnectionString,
-                """
-                WITH written AS (
-                    INSERT INTO outbox_messages (message_id, message_type, occurred_at, payload, tenant_id, attempts)
-                    SELECT $1, message_type, now(), payload, tenant_id, 0 FROM outbox_messages
-                    WHERE message_type = 'CrmCloud.Contracts.Contacts.ContactCreated' AND payload->>'personId' = $2
-                    RETURNING 1)
-                SELECT count(*) FROM written
-                """,
-                messageId, id.ToString()));
+        // A crowd of requests, each in its transaction: the service's pool has no connection left.
+        await using var crowd = await HeldConnections.HoldAllAsync(api.Services, TestContext.Current.CancellationToken);
 
-            // Well within the 15 s a connection of the shared pool would keep the dispatcher waiting for.
-            await Eventually.Until(
-                async () => await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM outbox_messages WHERE message_id = $1 AND sent_at IS NOT NULL", messageId) == 1,
-                TimeSpan.FromSeconds(10),
-                "the event to be published while the service's pool is exhausted");
-        }
-        finally
-        {
-            foreach (var (scope, transaction) in held)
-            {
-                await transaction.DisposeAsync();
-                await scope.DisposeAsync();
-            }
-        }
+        // An event committed meanwhile (by another instance, say): the same person's ContactCreated again.
+        var messageId = Guid.NewGuid();
+        Assert.Equal(1, await Database.CountAsync(
+            api.DatabaseConnectionString,
+            """
+            WITH written AS (
+                INSERT INTO outbox_messages (message_id, message_type, occurred_at, payload, tenant_id, attempts)
+                SELECT $1, message_type, now(), payload, tenant_id, 0 FROM outbox_messages
+                WHERE message_type = 'CrmCloud.Contracts.Contacts.ContactCreated' AND payload->>'personId' = $2
+                RETURNING 1)
+            SELECT count(*) FROM written
+            """,
+            messageId, id.ToString()));
+
+        // Well within the 15 s a connection of the shared pool would keep the dispatcher waiting for.
+        await Eventually.Until(
+            async () => await Database.CountAsync(api.DatabaseConnectionString, "SELECT count(*) FROM outbox_messages WHERE message_id = $1 AND sent_at IS NOT NULL", messageId) == 1,
+            TimeSpan.FromSeconds(10),
+            "the event to be published while the service's pool is exhausted");
     }
 
     private Task<long> CountEventsAsync(string type, Guid personId) =>
