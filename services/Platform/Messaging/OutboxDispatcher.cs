@@ -36,7 +36,7 @@ public sealed partial class OutboxDispatcher<TDb>(
     /// <summary>How long past <see cref="PublishTimeout"/> a cancelled publish may take to give up before the batch stops waiting for it.</summary>
     private static readonly TimeSpan ConfirmGrace = TimeSpan.FromSeconds(2);
 
-    private string? connectionString;
+    private string? _connectionString;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -76,8 +76,8 @@ public sealed partial class OutboxDispatcher<TDb>(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDb>();
-        connectionString ??= DataExtensions.OwnPool(db.Database.GetConnectionString()!, "outbox", size: 2);
-        db.Database.SetConnectionString(connectionString);
+        _connectionString ??= DataExtensions.OwnPool(db.Database.GetConnectionString()!, "outbox", size: 2);
+        db.Database.SetConnectionString(_connectionString);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // A failed save leaves the rows unsent for the next round: no savepoint to retry from (two round trips fewer).
         db.Database.AutoSavepointsEnabled = false;
